@@ -1,0 +1,41 @@
+"""Operator commands: `python -m auth.bootstrap create-office --nip N --name NAME`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from auth import services
+from auth.config import Settings
+from chassis.db import open_pool
+from chassis.errors import ApiError
+from chassis.settings import fail_fast, load_settings
+
+
+async def _create_office(settings: Settings, nip: str, name: str) -> None:
+    pool = await open_pool(
+        settings.database_url.get_secret_value(), min_size=1, max_size=1, connect_timeout=10
+    )
+    try:
+        office = await services.create_office(pool, nip, name)
+    finally:
+        await pool.close()
+    print(office.id)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m auth.bootstrap")
+    sub = parser.add_subparsers(dest="command", required=True)
+    office = sub.add_parser("create-office", help="register an accounting office; prints its id")
+    office.add_argument("--nip", required=True)
+    office.add_argument("--name", required=True)
+    args = parser.parse_args()
+    settings = load_settings(Settings, "auth")
+    try:
+        asyncio.run(_create_office(settings, args.nip, args.name))
+    except ApiError as error:
+        fail_fast("auth", f"{error.code}: {error.message}")
+
+
+if __name__ == "__main__":
+    main()

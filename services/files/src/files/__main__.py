@@ -1,0 +1,3 @@
+from files.main import cli
+
+cli()

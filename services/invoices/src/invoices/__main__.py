@@ -1,0 +1,3 @@
+from invoices.main import cli
+
+cli()

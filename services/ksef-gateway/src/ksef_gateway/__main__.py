@@ -1,0 +1,3 @@
+from ksef_gateway.main import cli
+
+cli()

@@ -1,0 +1,3 @@
+from messaging.main import cli
+
+cli()

@@ -1,0 +1,3 @@
+from taxes.main import cli
+
+cli()

@@ -11,6 +11,7 @@ times in place; if they persist the message is nacked (the offset rewinds) and c
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -46,6 +47,9 @@ def make_broker(bootstrap_servers: str, service: str) -> KafkaBroker:
         bootstrap_servers,
         client_id=service,
         middlewares=[KafkaTelemetryMiddleware()],
+        # Through the root handler (JSON), and per-message lines only at DEBUG.
+        logger=logging.getLogger("faststream"),
+        log_level=logging.DEBUG,
         # The relay uses its own producer; this one only writes to DLQs.
         enable_idempotence=True,
         acks="all",

@@ -66,7 +66,8 @@ def describe_validation_error(error: ValidationError) -> str:
 
 
 def fail_fast(service: str, problem: str, status: int = 2) -> NoReturn:
-    print(f"{service}: {problem}", file=sys.stderr, flush=True)
+    """Print `service: problem` as exactly one line (driver messages span several) and exit."""
+    print(f"{service}: {' '.join(problem.split())}", file=sys.stderr, flush=True)
     raise SystemExit(status)
 
 

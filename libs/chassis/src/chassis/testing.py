@@ -35,7 +35,9 @@ def stack_env(name: str) -> str:
 def superuser_dsn(database: str = "postgres") -> str:
     user = stack_env("PG_SUPERUSER")
     password = stack_env("PG_SUPERUSER_PASSWORD")
-    return f"postgresql://{user}:{password}@{stack_env('PG_HOST')}:{stack_env('PG_PORT')}/{database}"
+    return (
+        f"postgresql://{user}:{password}@{stack_env('PG_HOST')}:{stack_env('PG_PORT')}/{database}"
+    )
 
 
 async def create_database(migrations: Path | None) -> str:
@@ -80,9 +82,7 @@ class TokenFactory:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
 
-    def token(
-        self, org_id: UUID, *, org_kind: str, role: str, user_id: UUID | None = None
-    ) -> str:
+    def token(self, org_id: UUID, *, org_kind: str, role: str, user_id: UUID | None = None) -> str:
         return sign_access_token(
             self.private_pem,
             user_id=user_id or uuid4(),

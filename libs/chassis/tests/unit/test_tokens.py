@@ -9,7 +9,9 @@ from chassis.tokens import TokenVerifier, sign_access_token
 
 
 def _verifier(factory: TokenFactory) -> TokenVerifier:
-    return TokenVerifier(issuer="rachmistrz-auth", audience="rachmistrz", public_key_pem=factory.public_pem)
+    return TokenVerifier(
+        issuer="rachmistrz-auth", audience="rachmistrz", public_key_pem=factory.public_pem
+    )
 
 
 async def test_a_token_carries_exactly_one_context_and_role() -> None:

@@ -1,0 +1,81 @@
+"""Request guards: bearer tokens, per-(context, IP) rate limits and required permissions."""
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from .domain import Ident
+from .errors import Forbidden, Unauthorized
+from .simulator import get_sim
+
+
+@dataclass(frozen=True)
+class Principal:
+    auth_ref: str
+    context: Ident
+    subject: Ident
+    method: str
+    permissions: frozenset[str]
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> "Principal":
+        subject = json.loads(claims["subject-details"])["SubjectIdentifier"]
+        return cls(
+            auth_ref=claims["operation-reference-number"],
+            context=Ident(claims["context-identifier-type"], claims["context-identifier-value"]),
+            subject=Ident(subject["Type"], subject["Value"]),
+            method=claims["authentication-method"],
+            permissions=frozenset(claims.get("permissions", [])),
+        )
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized()
+    return token.strip()
+
+
+def _route_path(request: Request) -> str:
+    route = request.scope.get("route")
+    return str(getattr(route, "path", request.url.path))
+
+
+def _limit_key(group: str, request: Request) -> str:
+    # Every endpoint of the "other" group has its own counter (notes §7).
+    return f"{group}:{request.method}:{_route_path(request)}" if group == "other" else group
+
+
+def access(group: str, *required: str) -> Callable[[Request], Awaitable[Principal]]:
+    """Dependency: a valid access token, within the rate limit, with any of `required`."""
+
+    async def guard(request: Request) -> Principal:
+        sim = get_sim(request)
+        principal = Principal.from_claims(sim.tokens.decode(bearer(request), "ContextToken"))
+        key = (principal.context.value, client_ip(request), _limit_key(group, request))
+        sim.limiter.check(group, key)
+        if required and not principal.permissions & set(required):
+            raise Forbidden(
+                "missing-permissions",
+                "Brak wymaganych uprawnień do wykonania operacji w bieżącym kontekście.",
+                {
+                    "requiredAnyOfPermissions": list(required),
+                    "presentPermissions": sorted(principal.permissions),
+                },
+            )
+        return principal
+
+    return guard
+
+
+async def public_limit(request: Request) -> None:
+    """Unauthenticated and auth-flow endpoints: 60 req/s per client IP."""
+    get_sim(request).limiter.check("public", (client_ip(request), _route_path(request)))

@@ -1,0 +1,47 @@
+"""The simulator's shared state: settings, clock, store, keys, token issuer and limiter."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fastapi import Request
+
+from .ca import CertificateAuthority
+from .clock import Clock
+from .config import Settings
+from .jwt_tokens import TokenIssuer
+from .keys import KeyRing
+from .ratelimit import RateLimiter
+from .store import MemoryStore, Store
+
+
+@dataclass
+class Simulator:
+    settings: Settings
+    clock: Clock
+    store: Store
+    keys: KeyRing
+    tokens: TokenIssuer
+    limiter: RateLimiter
+    ca: CertificateAuthority
+    # (now, HWM) frozen at the first page of a query so later pages see the same window.
+    query_snapshots: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock | None = None) -> "Simulator":
+        clock = clock or Clock(settings.clock_speed)
+        if settings.state != "memory":
+            raise ValueError(f"unsupported state backend: {settings.state}")
+        return cls(
+            settings=settings,
+            clock=clock,
+            store=MemoryStore(),
+            keys=KeyRing(clock.now()),
+            tokens=TokenIssuer(clock),
+            limiter=RateLimiter(clock, settings.rate_limit_scale),
+            ca=CertificateAuthority(clock.now()),
+        )
+
+
+def get_sim(request: Request) -> Simulator:
+    sim: Simulator = request.app.state.sim
+    return sim

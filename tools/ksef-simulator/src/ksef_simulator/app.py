@@ -1,10 +1,11 @@
 """FastAPI application factory: the KSeF 2.0 API under /v2, a small admin API beside it."""
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 
 from . import (
     api_admin,
@@ -20,7 +21,7 @@ from . import (
 )
 from .clock import Clock
 from .config import Settings
-from .errors import install_error_handlers
+from .errors import install_error_handlers, unavailable
 from .simulator import Simulator
 
 log = logging.getLogger("ksef_simulator")
@@ -63,6 +64,20 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.include_router(api_admin.router)
     app.include_router(api_sessions.storage)
     app.include_router(api_exports.storage)
+
+    @app.middleware("http")
+    async def inject_faults(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Admin-injected faults apply to the KSeF API (/v2) only, never to admin or health."""
+        if request.url.path.startswith("/v2"):
+            now = sim.clock.now()
+            fault = sim.faults.current(now)
+            if fault is not None and fault.mode == "unavailable":
+                return unavailable(request, sim.faults.retry_after(fault, now))
+            if fault is not None and fault.latency_seconds > 0:
+                await asyncio.sleep(fault.latency_seconds)
+        return await call_next(request)
 
     @app.get("/health", tags=["Simulator admin"])
     async def health() -> dict[str, str]:

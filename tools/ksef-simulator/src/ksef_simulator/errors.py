@@ -102,6 +102,18 @@ def too_many(request: Request, exc: TooManyRequests) -> JSONResponse:
     return JSONResponse(body, status_code=429, headers=headers)
 
 
+def unavailable(request: Request, retry_after: int) -> JSONResponse:
+    """503 while KSeF is down (maintenance or failure), with Retry-After."""
+    resp = _problem(
+        503,
+        "Service Unavailable",
+        request,
+        detail="System KSeF jest chwilowo niedostępny (prace serwisowe). Spróbuj ponownie później.",
+    )
+    resp.headers["Retry-After"] = str(retry_after)
+    return resp
+
+
 def _validation_details(exc: RequestValidationError) -> list[str]:
     details = []
     for err in exc.errors():

@@ -8,6 +8,7 @@ from fastapi import Request
 from .ca import CertificateAuthority
 from .clock import Clock
 from .config import Settings
+from .faults import Faults
 from .jwt_tokens import TokenIssuer
 from .keys import KeyRing
 from .ratelimit import RateLimiter
@@ -23,6 +24,7 @@ class Simulator:
     tokens: TokenIssuer
     limiter: RateLimiter
     ca: CertificateAuthority
+    faults: Faults = field(default_factory=Faults)
     # (now, HWM) frozen at the first page of a query so later pages see the same window.
     query_snapshots: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
 

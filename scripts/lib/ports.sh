@@ -1,7 +1,9 @@
+# shellcheck shell=bash
 # Port plan of a local stack instance. Sourced by every stack script.
 # RACHMISTRZ_INSTANCE=dev (default, the front door) or test (the test command's own stack),
 # so that tests never touch the data of a running demo.
 RACHMISTRZ_INSTANCE="${RACHMISTRZ_INSTANCE:-dev}"
+# shellcheck disable=SC2317 # the exit is reached when this file is executed, not sourced
 case "$RACHMISTRZ_INSTANCE" in
   dev)  _off=0 ;;
   test) _off=1000 ;;

@@ -97,3 +97,17 @@ async def test_rows_stay_in_the_outbox_when_kafka_does_not_acknowledge(pool: asy
     with pytest.raises(OSError, match="broker gone"):
         await OutboxRelay(pool, failing_send).relay_batch()
     assert await pool.fetchval("SELECT count(*) FROM outbox") == 1
+
+
+async def test_the_current_trace_travels_with_the_event(pool: asyncpg.Pool) -> None:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("use case") as span:
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, _renamed(uuid4(), "x"))
+        trace_id = format(span.get_span_context().trace_id, "032x")
+    headers = await pool.fetchval("SELECT headers FROM outbox")
+    assert headers["traceparent"].split("-")[1] == trace_id
+    assert trace.get_current_span().get_span_context().is_valid is False

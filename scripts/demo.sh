@@ -11,7 +11,7 @@ mkdir -p "$RUN/demo"
 [ -s "$RUN/demo/office.txt" ] && exit 0
 PY="$ROOT/.venv/bin/python"
 mapfile -t auth_env < <("$ROOT/scripts/services.sh" env auth)
-office="$(env "${auth_env[@]}" "$PY" -m auth.bootstrap create-office \
+office="$(env "${auth_env[@]}" "$PY" -m auth.bootstrap create-office --if-missing \
   --nip 5213870271 --name "Biuro Rachunkowe Rachmistrz Demo")"
 "$PY" - "$office" "$RUN/keys/access-token.pem" "$GATEWAY_URL" <<'PY'
 import sys, uuid, httpx

@@ -25,8 +25,9 @@ async def _create_office(settings: Settings, nip: str, name: str, if_missing: bo
             if not if_missing:
                 raise
             async with pool.acquire() as conn:
-                office = await repository.find_by_nip(conn, OrgKind.office, normalise_nip(nip))
-            assert office is not None
+                found = await repository.find_by_nip(conn, OrgKind.office, normalise_nip(nip))
+            assert found is not None
+            office = found
     finally:
         await pool.close()
     print(office.id)

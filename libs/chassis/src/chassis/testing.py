@@ -82,17 +82,37 @@ class TokenFactory:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
 
-    def token(self, org_id: UUID, *, org_kind: str, role: str, user_id: UUID | None = None) -> str:
+    def token(
+        self,
+        org_id: UUID,
+        *,
+        org_kind: str,
+        role: str,
+        user_id: UUID | None = None,
+        all_clients: bool = True,
+    ) -> str:
         return sign_access_token(
             self.private_pem,
             user_id=user_id or uuid4(),
             org_id=org_id,
             org_kind=org_kind,
             role=role,
+            all_clients=all_clients,
         )
 
-    def headers(self, org_id: UUID, *, org_kind: str, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(org_id, org_kind=org_kind, role=role)}"}
+    def headers(
+        self,
+        org_id: UUID,
+        *,
+        org_kind: str,
+        role: str,
+        user_id: UUID | None = None,
+        all_clients: bool = True,
+    ) -> dict[str, str]:
+        token = self.token(
+            org_id, org_kind=org_kind, role=role, user_id=user_id, all_clients=all_clients
+        )
+        return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture(scope="session")
@@ -118,3 +138,47 @@ async def empty_database() -> AsyncIterator[str]:
     dsn = await create_database(None)
     yield dsn
     await drop_database(dsn)
+
+
+async def seed_org(
+    conn: asyncpg.Connection,
+    *,
+    kind: str = "company",
+    office_id: UUID | None = None,
+    nip: str | None = None,
+    name: str | None = None,
+    org_id: UUID | None = None,
+) -> UUID:
+    """Put an organisation straight into a service's tenancy read model (chassis.tenancy)."""
+    org_id = org_id or uuid4()
+    await conn.execute(
+        "INSERT INTO tenancy_orgs (org_id, kind, nip, name, office_id) VALUES ($1, $2, $3, $4, $5)",
+        org_id,
+        kind,
+        nip or random_nip(),
+        name or f"{kind} {org_id.hex[:6]}",
+        office_id,
+    )
+    return org_id
+
+
+async def seed_assignment(
+    conn: asyncpg.Connection, office_id: UUID, user_id: UUID, company_id: UUID
+) -> None:
+    await conn.execute(
+        "INSERT INTO tenancy_assignments (office_id, user_id, company_id) VALUES ($1, $2, $3)",
+        office_id,
+        user_id,
+        company_id,
+    )
+
+
+def random_nip() -> str:
+    """A random NIP with a valid checksum."""
+    weights = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+    while True:
+        digits = [secrets.randbelow(10) for _ in range(9)]
+        digits[0] = digits[0] or 1
+        check = sum(w * d for w, d in zip(weights, digits, strict=True)) % 11
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)

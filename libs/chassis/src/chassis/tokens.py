@@ -28,6 +28,12 @@ class Principal:
     org_id: UUID
     org_kind: str  # "office" | "company"
     role: str  # admin | manager | employee | owner | client | service
+    # Office users only: False when limited to the client companies assigned to them.
+    all_clients: bool = True
+
+    @property
+    def is_office(self) -> bool:
+        return self.org_kind == "office"
 
     def require_role(self, *roles: str) -> None:
         if self.role not in roles:
@@ -79,6 +85,7 @@ class TokenVerifier:
                 org_id=UUID(claims["org"]),
                 org_kind=claims["org_kind"],
                 role=claims["role"],
+                all_clients=claims.get("clients", "all") == "all",
             )
         except (jwt.PyJWTError, ValueError, KeyError) as error:
             raise Unauthenticated() from error
@@ -95,6 +102,8 @@ def sign_access_token(
     audience: str = "rachmistrz",
     ttl: timedelta = timedelta(minutes=10),
     key_id: str | None = None,
+    all_clients: bool = True,
+    extra_claims: dict[str, Any] | None = None,
 ) -> str:
     now = datetime.now(UTC)
     claims = {
@@ -106,6 +115,8 @@ def sign_access_token(
         "aud": audience,
         "iat": now,
         "exp": now + ttl,
+        "clients": "all" if all_clients else "assigned",
+        **(extra_claims or {}),
     }
     headers = {"kid": key_id} if key_id else None
     return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM, headers=headers)

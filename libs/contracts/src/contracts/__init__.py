@@ -3,7 +3,7 @@
 Importing this package registers every event model.
 """
 
-from contracts import auth
+from contracts import auth, files, invoices, ksef_gateway, messaging, taxes
 from contracts.envelope import Envelope, EventData, RawEnvelope, new_envelope
 from contracts.registry import EventSpec, TopicSpec, all_events, event_spec
 from contracts.topics import TOPICS, topic
@@ -17,6 +17,11 @@ __all__ = [
     "TopicSpec",
     "all_events",
     "auth",
+    "files",
+    "invoices",
+    "ksef_gateway",
+    "messaging",
+    "taxes",
     "event_spec",
     "new_envelope",
     "topic",

@@ -48,13 +48,16 @@ service_env() {
     "AUTH_PUBLIC_KEY_FILE=$KEYS/access-token.pub.pem" \
     "OTEL_SERVICE_NAME=$svc"
   case "$svc" in
+    auth) printf '%s\n' "AUTH_SIGNING_KEY_FILE=$KEYS/access-token.pem" ;;
     ksef-gateway)
       printf '%s\n' "KSEF_BASE_URL=$KSEF_SIMULATOR_URL/v2" \
         "SECRETS_MASTER_KEY=$(secret KSEF_GATEWAY_MASTER_KEY)$(secret KSEF_GATEWAY_MASTER_KEY_2)" ;;
-    messaging) printf '%s\n' "SMTP_HOST=$SMTP_HOST" "SMTP_PORT=$SMTP_PORT" ;;
+    messaging) printf '%s\n' "SMTP_HOST=$SMTP_HOST" "SMTP_PORT=$SMTP_PORT" \
+      "PUBLIC_URL=$GATEWAY_URL" ;;
     files)
+      # download URLs are signed for the gateway, which passes /storage/ on to MinIO
       printf '%s\n' "MINIO_ENDPOINT=$MINIO_ENDPOINT" "MINIO_ACCESS_KEY=$MINIO_ACCESS_KEY" \
-        "MINIO_SECRET_KEY=$MINIO_SECRET_KEY" ;;
+        "MINIO_SECRET_KEY=$MINIO_SECRET_KEY" "MINIO_PUBLIC_URL=$GATEWAY_URL/storage" ;;
   esac
 }
 

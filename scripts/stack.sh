@@ -323,6 +323,7 @@ nginx_render() {
   local out="$1" tmpl svc port upstreams="" locations="" block extra index services_json=""
   upstreams+="$(nginx_upstream ksef_simulator "$KSEF_SIMULATOR_PORT")"$'\n'
   upstreams+="$(nginx_upstream mail_catcher "$MAILPIT_HTTP_PORT")"$'\n'
+  upstreams+="$(nginx_upstream object_storage "$MINIO_PORT")"$'\n'
   for svc in $SERVICES; do
     port="$(service_port "$svc")"
     upstreams+="$(nginx_upstream "svc_$(pg_ident "$svc")" "$port")"$'\n'

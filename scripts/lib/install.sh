@@ -61,6 +61,8 @@ ensure_apt_packages() {
   nginx_bin >/dev/null || need+=(nginx-light)
   have curl || need+=(curl)
   have setpriv || need+=(util-linux)
+  # invoices renders PDFs with a TTF font that has Polish glyphs
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
   [ "${#need[@]}" -eq 0 ] && return 0
 
   is_root || die "missing Debian packages: ${need[*]}; install them as root: apt-get install -y ${need[*]}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,11 @@ class ServiceDefinition:
     migrations: Path
     routers: Callable[[], Sequence[APIRouter]] = field(default=lambda: ())
     routes: Callable[[Runtime], Sequence[Route]] = field(default=lambda _: ())
+    # Long-running loops of the worker (schedulers): started after the consumers and the
+    # relay, cancelled on stop; one that ends or fails makes the worker not ready.
+    background: Callable[[Runtime], Sequence[Callable[[], Awaitable[None]]]] = field(
+        default=lambda _: ()
+    )
     description: str = ""
 
 
@@ -42,6 +47,7 @@ class Runtime:
         self._broker: Any = None
         self._producer: AIOKafkaProducer | None = None
         self._relay_task: asyncio.Task[None] | None = None
+        self._background: list[asyncio.Task[None]] = []
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -86,6 +92,8 @@ class Runtime:
             poll_seconds=s.outbox_poll_seconds,
         )
         self._relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        for index, loop in enumerate(self.definition.background(self)):
+            self._background.append(asyncio.create_task(_forever(loop), name=f"background-{index}"))
 
     async def check_database(self) -> None:
         await self.pool.fetchval("SELECT 1")
@@ -95,18 +103,32 @@ class Runtime:
             raise RuntimeError("outbox relay is not running")
         if self._broker is None or not await self._broker.ping(timeout=3):
             raise RuntimeError("Kafka does not answer")
+        if any(task.done() for task in self._background):
+            raise RuntimeError("a background loop has stopped")
 
     async def stop(self) -> None:
-        if self._relay_task is not None:
-            self._relay_task.cancel()
+        for task in [*self._background, self._relay_task]:
+            if task is None:
+                continue
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._relay_task
+                await task
         if self._broker is not None:
             await self._broker.stop()
         if self._producer is not None:
             await self._producer.stop()
         if self._pool is not None:
             await self._pool.close()
+
+
+async def _forever(loop: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await loop()
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("background loop failed")
+        raise
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -22,6 +22,16 @@ class FileUploaded(EventData):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     content_type: str
     uploaded_by: UUID
+    month: str | None = Field(
+        default=None, description="Month folder the file is filed under (YYYY-MM)."
+    )
+    purpose: str = Field(
+        default="exchange",
+        description="exchange (the files tabs) | attachment (attached to a message thread).",
+    )
+    thread_id: UUID | None = Field(
+        default=None, description="Message thread the file is attached to, if any."
+    )
 
 
 FILE_UPLOADED = register(EventSpec("file.uploaded", 1, FileUploaded, FileUploaded.__doc__ or ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from chassis.errors import Conflict, Forbidden, InvalidInput
@@ -48,15 +49,62 @@ class Organisation:
     kind: OrgKind
     nip: str
     name: str
+    address: str | None = None
 
 
 @dataclass(frozen=True)
 class NewClient:
     nip: str
     name: str
+    address: str | None = None
 
 
 @dataclass(frozen=True)
 class ClientAdded:
     company: Organisation
     created: bool  # False when an existing company was linked
+
+
+@dataclass(frozen=True)
+class User:
+    id: UUID
+    email: str
+    full_name: str | None
+    status: str  # pending | active | disabled
+    password_hash: str | None
+    totp_enabled: bool
+    totp_secret: str | None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A user's role in one organisation, with what the context picker shows."""
+
+    user_id: UUID
+    org: Organisation
+    role: str
+    all_clients: bool
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: UUID
+    org: Organisation
+    email: str
+    role: str
+    all_clients: bool
+    invited_by: UUID | None
+    inviter_name: str | None
+    status: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Session:
+    id: UUID
+    user_id: UUID
+    org_id: UUID | None
+    user_agent: str | None
+    ip: str | None
+    created_at: datetime
+    last_used_at: datetime

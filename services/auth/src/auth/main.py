@@ -1,10 +1,10 @@
-"""auth: users, organisations, memberships, sessions (organisations so far)."""
+"""auth: users, organisations, memberships, invitations, sessions, audit."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from auth.api import router
+from auth import api, api_account, api_people
 from auth.config import Settings
 from chassis.cli import run
 from chassis.runtime import ServiceDefinition
@@ -13,7 +13,7 @@ DEFINITION = ServiceDefinition(
     name="auth",
     settings_cls=Settings,
     migrations=Path(__file__).resolve().parents[2] / "migrations",
-    routers=lambda: [router],
+    routers=lambda: [api.router, api_account.router, api_people.router],
     description="Konta, organizacje, role i kontekst pracy.",
 )
 

@@ -12,27 +12,36 @@ from contracts.auth import OrgKind
 
 
 def _org(row: asyncpg.Record) -> Organisation:
-    return Organisation(id=row["id"], kind=OrgKind(row["kind"]), nip=row["nip"], name=row["name"])
+    return Organisation(
+        id=row["id"],
+        kind=OrgKind(row["kind"]),
+        nip=row["nip"],
+        name=row["name"],
+        address=row["address"],
+    )
 
 
 async def insert_org(conn: Conn, org: Organisation) -> None:
     await conn.execute(
-        "INSERT INTO organisations (id, kind, nip, name) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO organisations (id, kind, nip, name, address) VALUES ($1, $2, $3, $4, $5)",
         org.id,
         org.kind.value,
         org.nip,
         org.name,
+        org.address,
     )
 
 
 async def get_org(conn: Conn, org_id: UUID) -> Organisation | None:
-    row = await conn.fetchrow("SELECT id, kind, nip, name FROM organisations WHERE id = $1", org_id)
+    row = await conn.fetchrow(
+        "SELECT id, kind, nip, name, address FROM organisations WHERE id = $1", org_id
+    )
     return _org(row) if row else None
 
 
 async def find_by_nip(conn: Conn, kind: OrgKind, nip: str) -> Organisation | None:
     row = await conn.fetchrow(
-        "SELECT id, kind, nip, name FROM organisations WHERE kind = $1 AND nip = $2",
+        "SELECT id, kind, nip, name, address FROM organisations WHERE kind = $1 AND nip = $2",
         kind.value,
         nip,
     )
@@ -56,7 +65,7 @@ async def list_clients(
     conn: Conn, office_id: UUID, *, after_nip: str | None, limit: int
 ) -> list[Organisation]:
     rows = await conn.fetch(
-        "SELECT o.id, o.kind, o.nip, o.name FROM office_clients c"
+        "SELECT o.id, o.kind, o.nip, o.name, o.address FROM office_clients c"
         " JOIN organisations o ON o.id = c.company_id"
         " WHERE c.office_id = $1 AND ($2::text IS NULL OR o.nip > $2)"
         " ORDER BY o.nip LIMIT $3",
@@ -65,3 +74,18 @@ async def list_clients(
         limit,
     )
     return [_org(r) for r in rows]
+
+
+async def update_org(conn: Conn, org_id: UUID, name: str, address: str | None) -> None:
+    await conn.execute(
+        "UPDATE organisations SET name = $2, address = $3 WHERE id = $1", org_id, name, address
+    )
+
+
+async def unlink_client(conn: Conn, office_id: UUID, company_id: UUID) -> bool:
+    status = await conn.execute(
+        "DELETE FROM office_clients WHERE office_id = $1 AND company_id = $2",
+        office_id,
+        company_id,
+    )
+    return status.endswith(" 1")

@@ -1,34 +1,20 @@
-"""taxes keeps its companies from org.* events, each applied once, on the real PostgreSQL."""
+"""taxes keeps the chassis tenancy read model from org.* events, each applied once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 from uuid import uuid4
 
 import asyncpg
-import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from chassis.kafka import EventConsumer
-from chassis.testing import create_database, drop_database, open_test_pool
 from contracts import new_envelope
 from contracts.auth import ClientLinked, OrgCreated, OrgKind, OrgUpdated
 from taxes.handlers import routes
-from taxes.main import DEFINITION
 
 
-@pytest.fixture
-async def pool() -> AsyncIterator[asyncpg.Pool]:
-    dsn = await create_database(DEFINITION.migrations)
-    pool = await open_test_pool(dsn)
-    yield pool
-    await pool.close()
-    await drop_database(dsn)
-
-
-@pytest.fixture
-def broker(pool: asyncpg.Pool) -> KafkaBroker:
+def _broker(pool: asyncpg.Pool) -> KafkaBroker:
     broker = KafkaBroker("localhost:9092")
     consumer = EventConsumer(broker, lambda: pool, consumer="taxes", group_id="taxes")
     for route in routes(None):  # type: ignore[arg-type]
@@ -40,49 +26,15 @@ def _json(event_type: str, data: Any) -> bytes:
     return new_envelope(event_type, 1, data, producer="auth").model_dump_json().encode()
 
 
-async def test_a_company_created_by_an_office_is_known_once(
-    broker: KafkaBroker, pool: asyncpg.Pool
-) -> None:
+async def test_companies_arrive_once_and_follow_links_and_renames(pool: asyncpg.Pool) -> None:
     company, office = uuid4(), uuid4()
-    body = _json(
+    created = _json(
         "org.created",
-        OrgCreated(
-            org_id=company, kind=OrgKind.company, nip="5261040828", name="Firma", office_id=office
-        ),
+        OrgCreated(org_id=company, kind=OrgKind.company, nip="5261040828", name="Stara"),
     )
-    async with TestKafkaBroker(broker) as br:
-        await br.publish(body, topic="org.created")
-        await br.publish(body, topic="org.created")
-    [row] = await pool.fetch("SELECT org_id, nip, name, office_id FROM companies")
-    assert dict(row) == {
-        "org_id": company,
-        "nip": "5261040828",
-        "name": "Firma",
-        "office_id": office,
-    }
-
-
-async def test_offices_are_not_companies(broker: KafkaBroker, pool: asyncpg.Pool) -> None:
-    body = _json(
-        "org.created",
-        OrgCreated(org_id=uuid4(), kind=OrgKind.office, nip="5213870271", name="Biuro"),
-    )
-    async with TestKafkaBroker(broker) as br:
-        await br.publish(body, topic="org.created")
-    assert await pool.fetchval("SELECT count(*) FROM companies") == 0
-    assert (await pool.fetchval("SELECT effect FROM inbox")).startswith("ignored office")
-
-
-async def test_link_and_rename_follow_the_company(broker: KafkaBroker, pool: asyncpg.Pool) -> None:
-    company, office = uuid4(), uuid4()
-    async with TestKafkaBroker(broker) as br:
-        await br.publish(
-            _json(
-                "org.created",
-                OrgCreated(org_id=company, kind=OrgKind.company, nip="5261040828", name="Stara"),
-            ),
-            topic="org.created",
-        )
+    async with TestKafkaBroker(_broker(pool)) as br:
+        await br.publish(created, topic="org.created")
+        await br.publish(created, topic="org.created")
         await br.publish(
             _json("org.client.linked", ClientLinked(office_id=office, company_id=company)),
             topic="org.client.linked",
@@ -90,5 +42,45 @@ async def test_link_and_rename_follow_the_company(broker: KafkaBroker, pool: asy
         await br.publish(
             _json("org.updated", OrgUpdated(org_id=company, name="Nowa")), topic="org.updated"
         )
-    row = await pool.fetchrow("SELECT name, office_id FROM companies WHERE org_id = $1", company)
-    assert dict(row) == {"name": "Nowa", "office_id": office}
+    [row] = await pool.fetch("SELECT org_id, kind, nip, name, office_id FROM tenancy_orgs")
+    assert dict(row) == {
+        "org_id": company,
+        "kind": "company",
+        "nip": "5261040828",
+        "name": "Nowa",
+        "office_id": office,
+    }
+    # The old `companies` table lives on as a view over the read model.
+    assert await pool.fetchval("SELECT count(*) FROM companies WHERE office_id = $1", office) == 1
+    assert await pool.fetchval("SELECT count(*) FROM inbox WHERE event_type = 'org.created'") == 1
+
+
+async def test_migration_carries_known_companies_into_the_read_model(tmp_path: Any) -> None:
+    from chassis.migrations import apply_migrations
+    from chassis.testing import create_database, drop_database
+    from taxes.main import DEFINITION
+
+    first = tmp_path / "migrations"
+    first.mkdir()
+    (first / "0001_companies.sql").write_text(
+        (DEFINITION.migrations / "0001_companies.sql").read_text()
+    )
+    dsn = await create_database(first)
+    try:
+        conn = await asyncpg.connect(dsn)
+        company, office = uuid4(), uuid4()
+        await conn.execute(
+            "INSERT INTO companies (org_id, nip, name, office_id)"
+            " VALUES ($1, '5261040828', 'F', $2)",
+            company,
+            office,
+        )
+        apply_migrations(dsn, DEFINITION.migrations)
+        row = await conn.fetchrow(
+            "SELECT kind, nip, office_id FROM tenancy_orgs WHERE org_id = $1", company
+        )
+        await conn.close()
+        assert row is not None
+        assert dict(row) == {"kind": "company", "nip": "5261040828", "office_id": office}
+    finally:
+        await drop_database(dsn)

@@ -1,14 +1,12 @@
-"""Simulator-only admin endpoints (not part of KSeF): seeded companies, clock, keys."""
+"""Simulator-only admin endpoints (not part of KSeF): clock, seeded data, arrivals, keys."""
 
-from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
-from . import seed
+from . import seed, seeding
 from .clock import iso
-from .faults import Fault
 from .simulator import Simulator, get_sim
 
 router = APIRouter(prefix="/admin", tags=["Simulator admin"])
@@ -19,10 +17,21 @@ class Advance(BaseModel):
     seconds: float = Field(gt=0)
 
 
-class FaultRequest(BaseModel):
-    mode: Literal["unavailable", "slow"]
-    latencySeconds: float = Field(default=0.0, ge=0, le=120)
-    durationSeconds: float | None = Field(default=None, gt=0)
+class Speed(BaseModel):
+    speed: float = Field(ge=0, le=100_000)
+
+
+class SeedRequest(BaseModel):
+    seed: int = Field(ge=0)
+    companies: int = Field(ge=1, le=10_000)
+    invoicesPerCompany: int = Field(ge=0, le=100_000)
+    days: float = Field(default=60.0, gt=0, le=3650)
+
+
+class ArrivalsRequest(BaseModel):
+    perCompanyPerHour: float = Field(ge=0, le=100_000)
+    seed: int | None = None
+    companies: int | None = Field(default=None, ge=1, le=10_000)
 
 
 @router.get("/companies")
@@ -32,11 +41,59 @@ async def seeded_companies(sim: Sim) -> list[dict[str, str]]:
     return [{"nip": c.nip, "name": c.name} for c in firms]
 
 
+def _clock(sim: Simulator) -> dict[str, Any]:
+    return {"now": iso(sim.clock.now()), "speed": sim.clock.speed}
+
+
+@router.get("/clock")
+async def get_clock(sim: Sim) -> dict[str, Any]:
+    """Simulated now and the speed-up factor."""
+    return _clock(sim)
+
+
+@router.put("/clock/speed")
+async def set_speed(body: Speed, sim: Sim) -> dict[str, Any]:
+    """Run simulated time `speed` times faster than wall time (0 freezes it)."""
+    sim.clock.set_speed(body.speed)
+    return _clock(sim)
+
+
 @router.post("/clock/advance")
 async def advance_clock(body: Advance, sim: Sim) -> dict[str, Any]:
-    """Move simulated time forward (token expiry, HWM, rate-limit windows)."""
+    """Move simulated time forward (token expiry, HWM, rate-limit windows, arrivals)."""
     sim.clock.advance(body.seconds)
-    return {"now": iso(sim.clock.now())}
+    return _clock(sim)
+
+
+@router.post("/seed")
+async def load_seed(body: SeedRequest, sim: Sim) -> dict[str, object]:
+    """Add `companies` × `invoicesPerCompany` deterministic invoices over the last `days` days."""
+    try:
+        report = await seeding.load(
+            sim, body.seed, body.companies, body.invoicesPerCompany, body.days
+        )
+    except seeding.AlreadySeeded as exc:
+        raise HTTPException(409, "Te dane są już załadowane (ten sam seed i liczba firm).") from exc
+    return report.to_json()
+
+
+@router.put("/arrivals")
+async def set_arrivals(body: ArrivalsRequest, sim: Sim) -> dict[str, object]:
+    """New invoices per company per simulated hour from now on (0 stops them).
+
+    The companies are those of `seed`/`companies` (default: the startup seed).
+    """
+    seed_value = sim.settings.seed if body.seed is None else body.seed
+    count = body.companies or sim.settings.seed_companies
+    firms = seed.companies(seed_value, count)
+    sim.arrivals.configure(seed_value, firms, body.perCompanyPerHour, sim.clock.now())
+    return sim.arrivals.to_json()
+
+
+@router.get("/arrivals")
+async def get_arrivals(sim: Sim) -> dict[str, object]:
+    """The arrival stream's settings and how many invoices it has added."""
+    return sim.arrivals.to_json()
 
 
 @router.post("/keys/{usage}/rotate")
@@ -44,32 +101,3 @@ async def rotate_key(usage: str, sim: Sim) -> dict[str, str]:
     """Publish a new key for `usage`; the old one stays valid until withdrawn."""
     key = sim.keys.rotate(usage, sim.clock.now())
     return {"publicKeyId": key.public_key_id}
-
-
-@router.post("/faults")
-async def set_fault(body: FaultRequest, sim: Sim) -> dict[str, Any]:
-    """Start a fault on /v2: `unavailable` (503 + Retry-After) or `slow` (added latency).
-
-    `durationSeconds` is simulated time (so `/admin/clock/advance` ends it); omit it to keep the
-    fault until `DELETE /admin/faults`.
-    """
-    until = (
-        sim.clock.now() + timedelta(seconds=body.durationSeconds) if body.durationSeconds else None
-    )
-    latency = body.latencySeconds or (1.0 if body.mode == "slow" else 0.0)
-    sim.faults.fault = Fault(body.mode, latency, until)
-    return sim.faults.fault.to_json()
-
-
-@router.get("/faults")
-async def get_fault(sim: Sim) -> dict[str, Any]:
-    """The active fault, or `{"mode": "none"}`."""
-    fault = sim.faults.current(sim.clock.now())
-    return fault.to_json() if fault else {"mode": "none"}
-
-
-@router.delete("/faults", status_code=204)
-async def clear_fault(sim: Sim) -> Response:
-    """End any injected fault."""
-    sim.faults.fault = None
-    return Response(status_code=204)

@@ -34,3 +34,15 @@ async def context_limits(_: Annotated[Principal, Depends(access("other"))]) -> d
         "maxInvoices": 10000,
     }
     return {"onlineSession": limits, "batchSession": limits}
+
+
+@router.get("/limits/subject")
+async def subject_limits(
+    caller: Annotated[Principal, Depends(access("other"))],
+) -> dict[str, Any]:
+    """Certificate limits of the authenticated identity (NIP 300/100, PESEL or fingerprint 12/6)."""
+    enrollments, certificates = (300, 100) if caller.subject.type == "Nip" else (12, 6)
+    return {
+        "enrollment": {"maxEnrollments": enrollments},
+        "certificate": {"maxCertificates": certificates},
+    }

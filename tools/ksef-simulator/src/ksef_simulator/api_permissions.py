@@ -51,14 +51,14 @@ class EntityGrantsQuery(BaseModel):
     contextIdentifier: ContextFilter | None = None
 
 
-async def _operation(sim: Simulator, status: Status) -> dict[str, str]:
+async def operation(sim: Simulator, status: Status) -> dict[str, str]:
     now = sim.clock.now()
     op = PermissionOperation(reference_number("OP", now), now, status)
     await sim.store.save_permission_operation(op)
     return {"referenceNumber": op.reference_number}
 
 
-def _done() -> Status:
+def done() -> Status:
     return Status(200, "Operacja zakończona sukcesem")
 
 
@@ -84,7 +84,7 @@ async def grant_entity(body: EntityGrantRequest, sim: Sim, caller: Manager) -> d
             sim.clock.now(),
         )
         await sim.store.save_grant(grant)
-    return await _operation(sim, _done())
+    return await operation(sim, done())
 
 
 @router.get("/operations/{referenceNumber}")
@@ -127,12 +127,28 @@ async def query_entity_grants(
     }
 
 
+async def _revoke(sim: Simulator, caller: Principal, grant_id: str, kinds: set[str]) -> Status:
+    """Only grants made in the current context can be revoked from it."""
+    if "Entity" in kinds:
+        entity = await sim.store.list_grants(context_value=caller.context.value)
+        if any(g.id == grant_id for g in entity):
+            await sim.store.delete_grant(grant_id)
+            return done()
+    grants = await sim.store.list_permission_grants(context_value=caller.context.value)
+    if any(g.id == grant_id and g.kind in kinds for g in grants):
+        await sim.store.delete_permission_grant(grant_id)
+        return done()
+    return Status(400, "Operacja zakończona niepowodzeniem", ["Uprawnienie nie istnieje."])
+
+
 @router.delete("/common/grants/{permissionId}", status_code=202)
 async def revoke_grant(permissionId: str, sim: Sim, caller: Manager) -> dict[str, str]:
-    """Revoke a grant given by the current context."""
-    grants = await sim.store.list_grants(context_value=caller.context.value)
-    if not any(g.id == permissionId for g in grants):
-        status = Status(400, "Operacja zakończona niepowodzeniem", ["Uprawnienie nie istnieje."])
-        return await _operation(sim, status)
-    await sim.store.delete_grant(permissionId)
-    return await _operation(sim, _done())
+    """Revoke a person, entity, indirect, subunit or EU grant given by the current context."""
+    kinds = {"Entity", "Person", "Indirect", "Subunit", "EuEntityAdmin", "EuEntity"}
+    return await operation(sim, await _revoke(sim, caller, permissionId, kinds))
+
+
+@router.delete("/authorizations/grants/{permissionId}", status_code=202)
+async def revoke_authorization(permissionId: str, sim: Sim, caller: Manager) -> dict[str, str]:
+    """Revoke an entity authorisation (self-invoicing, RR, tax representative, PEF)."""
+    return await operation(sim, await _revoke(sim, caller, permissionId, {"Authorization"}))

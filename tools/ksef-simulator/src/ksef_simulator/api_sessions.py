@@ -137,6 +137,31 @@ def _item(session: OnlineSession, invoice_ref: str) -> SessionInvoice:
     )
 
 
+def invoice_json(
+    sim: Simulator, request: Request, session_ref: str, item: SessionInvoice
+) -> dict[str, Any]:
+    """`SessionInvoiceStatusResponse` of one invoice, with a fresh pre-signed UPO link."""
+    body: dict[str, Any] = {
+        "ordinalNumber": item.ordinal_number,
+        "invoiceNumber": item.invoice_number,
+        "ksefNumber": item.ksef_number,
+        "referenceNumber": item.reference_number,
+        "invoiceHash": item.invoice_hash,
+        "invoiceFileName": item.invoice_file_name,
+        "invoicingDate": iso(item.invoicing_date),
+        "acquisitionDate": iso(item.acquisition_date) if item.acquisition_date else None,
+        "invoicingMode": item.invoicing_mode,
+        "status": item.status.to_json(),
+    }
+    stored = item.permanent_storage_date
+    if stored is not None and stored <= sim.clock.now():
+        body["permanentStorageDate"] = iso(stored)
+    if item.upo_xml is not None:
+        url, until = _upo_link(sim, request, session_ref, item.reference_number)
+        body["upoDownloadUrl"], body["upoDownloadUrlExpirationDate"] = url, until
+    return body
+
+
 @router.get("/{referenceNumber}/invoices/{invoiceReferenceNumber}")
 async def invoice_status(
     referenceNumber: str,
@@ -147,25 +172,7 @@ async def invoice_status(
 ) -> dict[str, Any]:
     """Processing status of one invoice of the session."""
     session = await sessions.own_session(sim, caller, referenceNumber)
-    item = _item(session, invoiceReferenceNumber)
-    body: dict[str, Any] = {
-        "ordinalNumber": item.ordinal_number,
-        "invoiceNumber": item.invoice_number,
-        "ksefNumber": item.ksef_number,
-        "referenceNumber": item.reference_number,
-        "invoiceHash": item.invoice_hash,
-        "invoicingDate": iso(item.invoicing_date),
-        "acquisitionDate": iso(item.acquisition_date) if item.acquisition_date else None,
-        "invoicingMode": item.invoicing_mode,
-        "status": item.status.to_json(),
-    }
-    stored = item.permanent_storage_date
-    if stored is not None and stored <= sim.clock.now():
-        body["permanentStorageDate"] = iso(stored)
-    if item.upo_xml is not None:
-        url, until = _upo_link(sim, request, referenceNumber, item.reference_number)
-        body["upoDownloadUrl"], body["upoDownloadUrlExpirationDate"] = url, until
-    return body
+    return invoice_json(sim, request, referenceNumber, _item(session, invoiceReferenceNumber))
 
 
 @router.get("/{referenceNumber}/invoices/{invoiceReferenceNumber}/upo")

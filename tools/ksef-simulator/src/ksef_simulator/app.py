@@ -1,27 +1,33 @@
 """FastAPI application factory: the KSeF 2.0 API under /v2, a small admin API beside it."""
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 
 from . import (
     api_admin,
     api_auth,
+    api_batch,
     api_certificates,
     api_exports,
+    api_faults,
     api_invoices,
     api_misc,
+    api_permission_grants,
+    api_permission_queries,
     api_permissions,
+    api_session_queries,
     api_sessions,
+    api_testdata,
     api_tokens,
-    seed,
+    seeding,
 )
 from .clock import Clock
 from .config import Settings
-from .errors import install_error_handlers, unavailable
+from .errors import install_error_handlers
+from .faults import FaultMiddleware
 from .simulator import Simulator
 
 log = logging.getLogger("ksef_simulator")
@@ -29,11 +35,7 @@ log = logging.getLogger("ksef_simulator")
 
 async def seed_store(sim: Simulator) -> int:
     """Load the deterministic companies and invoices chosen by the settings."""
-    s = sim.settings
-    invoices = seed.generate(s.seed, s.seed_companies, s.seed_invoices, sim.clock.now())
-    for invoice in invoices:
-        await sim.store.add_invoice(invoice)
-    return len(invoices)
+    return (await seeding.load_from_settings(sim)).invoices
 
 
 @asynccontextmanager
@@ -55,29 +57,25 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         api_misc,
         api_tokens,
         api_permissions,
+        api_permission_grants,
+        api_permission_queries,
         api_invoices,
         api_exports,
+        api_batch,
+        # Before api_sessions: `/sessions/{ref}/invoices/failed` must win over `.../{invoiceRef}`.
+        api_session_queries,
         api_sessions,
+        api_testdata,
     ):
         v2.include_router(module.router)
     app.include_router(v2)
     app.include_router(api_admin.router)
+    app.include_router(api_faults.router)
     app.include_router(api_sessions.storage)
     app.include_router(api_exports.storage)
+    app.include_router(api_batch.storage)
 
-    @app.middleware("http")
-    async def inject_faults(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """Admin-injected faults apply to the KSeF API (/v2) only, never to admin or health."""
-        if request.url.path.startswith("/v2"):
-            now = sim.clock.now()
-            fault = sim.faults.current(now)
-            if fault is not None and fault.mode == "unavailable":
-                return unavailable(request, sim.faults.retry_after(fault, now))
-            if fault is not None and fault.latency_seconds > 0:
-                await asyncio.sleep(fault.latency_seconds)
-        return await call_next(request)
+    app.add_middleware(FaultMiddleware, sim=sim)
 
     @app.get("/health", tags=["Simulator admin"])
     async def health() -> dict[str, str]:

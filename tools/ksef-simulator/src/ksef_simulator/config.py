@@ -14,6 +14,10 @@ class Settings(BaseSettings):
     seed: int = 1
     seed_companies: int = 3
     seed_invoices: int = 20
+    # Seeded invoices are spread over this many days before startup.
+    seed_days: float = 60.0
+    # New invoices per seeded company per simulated hour after startup (0 = none).
+    arrivals_per_company_hour: float = 0.0
     # Simulated time runs `clock_speed` times faster than wall time (benchmarks, demos).
     clock_speed: float = 1.0
     # How far the PermanentStorage high-water mark trails "now" (simulated seconds).

@@ -1,8 +1,10 @@
 """Domain records of the simulated KSeF; plain data, no I/O."""
 
+import base64
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,38 @@ class EntityGrant:
 
 
 @dataclass
+class PermissionGrant:
+    """Person, indirect, subunit, EU-entity and authorization grants (entity grants: above)."""
+
+    id: str
+    kind: str  # Person | Indirect | Subunit | EuEntityAdmin | EuEntity | Authorization
+    context: Ident  # the context the grant was made in (the granting entity)
+    subject: Ident  # who receives it: Nip | Pesel | Fingerprint | PeppolId
+    permission: str
+    description: str
+    author: Ident
+    start_date: datetime
+    # Indirect: the client (Nip | InternalId) or AllPartners; Subunit/EU admin: that context.
+    target: Ident | None = None
+    can_delegate: bool = False
+    details: dict[str, Any] = field(default_factory=dict)  # subjectDetails, names, as sent
+
+
+@dataclass
 class PermissionOperation:
     reference_number: str
     created: datetime
     status: Status
 
 
-@dataclass
+class XmlSource(Protocol):
+    """Invoice XML produced on demand (seeded invoices keep a recipe, not the bytes)."""
+
+    def render(self) -> bytes: ...
+
+
+# slots: a million seeded invoices must fit in memory (`benchmarks/ksef_simulator.py`).
+@dataclass(slots=True, eq=False)
 class Invoice:
     ksef_number: str
     invoice_number: str
@@ -115,13 +142,26 @@ class Invoice:
     form_code: dict[str, str]
     is_self_invoicing: bool
     has_attachment: bool
-    invoice_hash: str
-    xml: bytes
+    # The stored document: the bytes a client sent, or a recipe rendered on each read.
+    content: "bytes | XmlSource"
+    content_hash: str | None = None  # SHA-256 (Base64) of the XML, computed once
     third_subjects: list[dict[str, Any]] = field(default_factory=list)
     authorized_subject: dict[str, Any] | None = None
     hash_of_corrected_invoice: str | None = None
     session_ref: str | None = None
     invoice_ref: str | None = None
+
+    @property
+    def xml(self) -> bytes:
+        content = self.content
+        return content if isinstance(content, bytes) else content.render()
+
+    @property
+    def invoice_hash(self) -> str:
+        if self.content_hash is None:
+            digest = hashlib.sha256(self.xml).digest()
+            self.content_hash = base64.b64encode(digest).decode()
+        return self.content_hash
 
 
 @dataclass
@@ -137,6 +177,20 @@ class SessionInvoice:
     acquisition_date: datetime | None = None
     permanent_storage_date: datetime | None = None
     upo_xml: bytes | None = None
+    invoice_file_name: str | None = None  # batch sessions: the file's name in the archive
+
+
+@dataclass
+class BatchUpload:
+    """What `POST /sessions/batch` declared, and the encrypted parts uploaded so far."""
+
+    file_size: int
+    file_hash: str
+    compression: str  # Zip | TarGz
+    # ordinal -> (encrypted size, encrypted SHA-256 Base64), as declared by the client
+    declared: dict[int, tuple[int, str]]
+    upload_deadline: datetime
+    uploaded: dict[int, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -154,6 +208,11 @@ class OnlineSession:
     invoices: list[SessionInvoice] = field(default_factory=list)
     upo_xml: bytes | None = None
     upo_reference: str | None = None
+    kind: str = "Online"  # Online | Batch (one record type for both kinds of session)
+    subject: Ident | None = None  # who opened it: InvoiceWrite callers list only their own
+    closed: datetime | None = None
+    offline_mode: bool = False
+    batch: BatchUpload | None = None
 
 
 @dataclass

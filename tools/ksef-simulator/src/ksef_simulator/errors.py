@@ -54,7 +54,11 @@ def _now() -> str:
 
 
 def _wants_problem(request: Request) -> bool:
-    return request.headers.get("x-error-format", "").lower() == "problem-details"
+    """`X-Error-Format` (the spec) or a client that accepts only problem+json."""
+    if request.headers.get("x-error-format", "").lower() == "problem-details":
+        return True
+    accept = request.headers.get("accept", "").lower()
+    return "application/problem+json" in accept and "application/json" not in accept
 
 
 def _problem(status: int, title: str, request: Request, **fields: Any) -> JSONResponse:

@@ -97,6 +97,7 @@ def _pick(found: list[Invoice]) -> list[Invoice]:
 async def start(sim: Simulator, context: Ident, request: dict[str, Any]) -> InvoiceExport:
     """Validate synchronously (400s), then record the export and its package."""
     now = sim.clock.now()
+    await sim.arrivals.catch_up(sim.store, now)
     running = [e for e in await sim.store.list_exports(context.value) if e.ready_at > now]
     if len(running) >= MAX_RUNNING:
         raise KsefError(
@@ -158,6 +159,8 @@ async def _build(
         "invoiceCount": len(picked),
         "size": len(archive),
         "isTruncated": truncated,
+        # Not in 2.6.0; newer KSeF (2.9) states it and current SDKs require it.
+        "compressionType": compression,
         "permanentStorageHwmDate": iso(window.hwm) if window.hwm else None,
     }
     if truncated and picked:

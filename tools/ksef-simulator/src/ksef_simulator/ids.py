@@ -4,13 +4,24 @@ import secrets
 from datetime import datetime
 
 
+def _crc8_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+        table.append(crc)
+    return table
+
+
+_CRC8 = _crc8_table()
+
+
 def crc8(data: str) -> str:
     """CRC-8, polynomial 0x07, init 0x00 (KSeF number checksum, notes §8)."""
     crc = 0
     for byte in data.encode("ascii"):
-        crc ^= byte
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+        crc = _CRC8[crc ^ byte]
     return f"{crc:02X}"
 
 

@@ -1,8 +1,9 @@
 """Invoice filter semantics (InvoiceQueryFilters of the spec) as a pure data object."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 
 from .domain import Invoice
 
@@ -33,13 +34,35 @@ class InvoiceQuery:
     invoice_types: list[str] = field(default_factory=list)
     has_attachment: bool | None = None
 
+    def has_only_dates(self) -> bool:
+        """True when no filter beyond role, date range and visibility is set (the fast path)."""
+        return (
+            self.ksef_number is None
+            and self.invoice_number is None
+            and self.amount_type is None
+            and self.seller_nip is None
+            and self.buyer_type is None
+            and self.buyer_value is None
+            and not self.currency_codes
+            and self.invoicing_mode is None
+            and self.is_self_invoicing is None
+            and self.form_type is None
+            and not self.invoice_types
+            and self.has_attachment is None
+        )
+
 
 def date_of(inv: Invoice, date_type: str) -> datetime:
     if date_type == "PermanentStorage":
         return inv.permanent_storage_date
     if date_type == "Invoicing":
         return inv.invoicing_date
-    return datetime.combine(inv.issue_date, datetime.min.time(), tzinfo=inv.invoicing_date.tzinfo)
+    return _midnight(inv.issue_date, inv.invoicing_date.tzinfo)
+
+
+@functools.lru_cache(maxsize=4096)
+def _midnight(day: date, tz: tzinfo | None) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=tz)
 
 
 def plays_role(inv: Invoice, subject_type: str, nip: str) -> bool:
@@ -66,7 +89,7 @@ def _matches_amount(inv: Invoice, q: InvoiceQuery) -> bool:
     )
 
 
-def _matches_optional(inv: Invoice, q: InvoiceQuery) -> bool:
+def matches_filters(inv: Invoice, q: InvoiceQuery) -> bool:
     checks = [
         q.ksef_number is None or inv.ksef_number == q.ksef_number,
         q.invoice_number is None or inv.invoice_number == q.invoice_number,
@@ -87,7 +110,7 @@ def matches(inv: Invoice, q: InvoiceQuery) -> bool:
     if inv.visible_at > q.visible_at or not plays_role(inv, q.subject_type, q.context_value):
         return False
     when = date_of(inv, q.date_type)
-    return q.date_from <= when <= q.date_to and _matches_optional(inv, q)
+    return q.date_from <= when <= q.date_to and matches_filters(inv, q)
 
 
 def sort_key(q: InvoiceQuery) -> Callable[[Invoice], tuple[datetime, str]]:

@@ -1,11 +1,12 @@
 """Turning accepted FA(3) documents into stored invoices with KSeF numbers and dates."""
 
 import base64
+import functools
 import hashlib
 import random
 from datetime import datetime, timedelta
 
-from .domain import Ident, Invoice
+from .domain import Ident, Invoice, XmlSource
 from .fa3 import InvoiceFacts
 from .ids import ksef_number
 
@@ -16,7 +17,7 @@ def sha256_b64(data: bytes) -> str:
 
 def make_invoice(
     facts: InvoiceFacts,
-    xml: bytes,
+    xml: bytes | XmlSource,
     invoicing_date: datetime,
     rng: random.Random,
     mode: str = "Online",
@@ -30,7 +31,7 @@ def make_invoice(
     stored = acquisition + timedelta(seconds=rng.uniform(1.0, 5.0))
     visible = stored + timedelta(seconds=rng.uniform(0.0, 20.0))
     technical = f"{rng.getrandbits(48):012X}"
-    buyer = Ident(facts.buyer_type, facts.buyer_value or "")
+    buyer = _ident(facts.buyer_type, facts.buyer_value or "")
     return Invoice(
         ksef_number=ksef_number(facts.seller_nip, acquisition, technical),
         invoice_number=facts.invoice_number,
@@ -52,8 +53,14 @@ def make_invoice(
         form_code=facts.form_code,
         is_self_invoicing=facts.is_self_invoicing,
         has_attachment=facts.has_attachment,
-        invoice_hash=sha256_b64(xml),
-        xml=xml,
+        content=xml,
+        content_hash=sha256_b64(xml) if isinstance(xml, bytes) else None,
         third_subjects=facts.third_subjects,
         authorized_subject=facts.authorized_subject,
     )
+
+
+@functools.lru_cache(maxsize=65_536)
+def _ident(kind: str, value: str) -> Ident:
+    """Buyers repeat across invoices; share one frozen identifier per buyer."""
+    return Ident(kind, value)

@@ -18,6 +18,7 @@ class TokenIssuer:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._secret = secrets.token_bytes(32)
+        self._verified: dict[str, dict[str, Any]] = {}
 
     def issue(
         self, token_type: str, claims: dict[str, Any], ttl: timedelta
@@ -40,6 +41,21 @@ class TokenIssuer:
         return jwt.encode(payload, self._secret, algorithm="HS256"), expires
 
     def decode(self, token: str, token_type: str) -> dict[str, Any]:
+        # Verified claims are cached per token: checking the HMAC on every request costs more
+        # than the rest of a metadata query. Expiry is still checked on every call.
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._verify(token)
+            if len(self._verified) >= 10_000:
+                self._verified.clear()
+            self._verified[token] = claims
+        if claims.get("token-type") != token_type:
+            raise Unauthorized("Nieprawidłowy typ tokena.")
+        if claims["exp"] < self._clock.now().timestamp():
+            raise Unauthorized("Token wygasł.")
+        return claims
+
+    def _verify(self, token: str) -> dict[str, Any]:
         try:
             # Expiry is checked against the simulated clock, not wall time.
             claims: dict[str, Any] = jwt.decode(
@@ -51,10 +67,6 @@ class TokenIssuer:
             )
         except jwt.PyJWTError as exc:
             raise Unauthorized("Nieprawidłowy token.") from exc
-        if claims.get("token-type") != token_type:
-            raise Unauthorized("Nieprawidłowy typ tokena.")
-        if claims["exp"] < self._clock.now().timestamp():
-            raise Unauthorized("Token wygasł.")
         return claims
 
 

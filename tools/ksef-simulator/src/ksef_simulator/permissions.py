@@ -1,6 +1,6 @@
-"""Who may do what in which context: owner rule of TEST plus entity grants."""
+"""Who may do what in which context: the owner rule of TEST plus every kind of grant."""
 
-from .domain import Ident
+from .domain import Ident, PermissionGrant
 from .store import Store
 
 # Owner holds every person permission except VatUeManage (notes §4).
@@ -26,10 +26,41 @@ def is_owner(subject: Ident, context: Ident) -> bool:
     return context.type == "InternalId" and context.value.split("-")[0] == subject.value
 
 
+# Grant kinds that give a person permissions in the context the grant names.
+_IN_OWN_CONTEXT = {"Person", "EuEntity"}
+_IN_TARGET_CONTEXT = {"Subunit", "EuEntityAdmin"}
+
+
 async def effective_permissions(store: Store, subject: Ident, context: Ident) -> frozenset[str]:
+    """What `subject` may do in `context`: owner, entity, person, subunit/EU and indirect grants."""
     if is_owner(subject, context):
         return OWNER_PERMISSIONS
-    if subject.type != "Nip":
-        return frozenset()
-    grants = await store.list_grants(context_value=context.value, subject_nip=subject.value)
-    return frozenset(g.permission for g in grants)
+    held: set[str] = set()
+    if subject.type == "Nip":
+        entity = await store.list_grants(context_value=context.value, subject_nip=subject.value)
+        held.update(g.permission for g in entity)
+    for grant in await store.list_permission_grants(subject_value=subject.value):
+        if grant.subject.type != subject.type:
+            continue
+        if await _applies(store, grant, context):
+            held.add(grant.permission)
+    return frozenset(held)
+
+
+async def _applies(store: Store, grant: PermissionGrant, context: Ident) -> bool:
+    if grant.kind in _IN_OWN_CONTEXT:
+        return grant.context == context
+    if grant.kind in _IN_TARGET_CONTEXT:
+        return grant.target == context
+    return grant.kind == "Indirect" and await _indirect_applies(store, grant, context)
+
+
+async def _indirect_applies(store: Store, grant: PermissionGrant, client: Ident) -> bool:
+    """An office employee's grant works in a client's context only while that client has
+    granted the office this right with canDelegate (KSeF 2.0 has no other inheritance)."""
+    target = grant.target
+    if target is not None and target.type != "AllPartners" and target != client:
+        return False
+    office = grant.context.value
+    delegated = await store.list_grants(context_value=client.value, subject_nip=office)
+    return any(g.permission == grant.permission and g.can_delegate for g in delegated)

@@ -115,18 +115,17 @@ async def query_metadata(
     sim: Simulator, context: Ident, filters: dict[str, Any], page: tuple[int, int], desc: bool
 ) -> dict[str, Any]:
     offset, size = page
+    await sim.arrivals.catch_up(sim.store, sim.clock.now())
     key = json.dumps([context.value, filters, desc], default=str, sort_keys=True)
     now, hwm = snapshot(sim, key, offset == 0)
     window = resolve_window(filters["dateRange"], now, hwm)
     query = build_query(context, filters, window, now, desc)
-    # One record past the cap tells whether the filter set was truncated.
-    found = await sim.store.query_invoices(query, RECORD_CAP + 1)
+    # Counting one record past the cap tells whether the filter set was truncated.
     start, end = offset * size, min((offset + 1) * size, RECORD_CAP)
-    rows = found[start:end] if start < RECORD_CAP else []
-    truncated = len(found) > RECORD_CAP and (offset + 1) * size >= RECORD_CAP
+    found = await sim.store.query_page(query, start, max(0, end - start), RECORD_CAP + 1)
     return {
-        "hasMore": len(found) > max(end, start),
-        "isTruncated": truncated,
+        "hasMore": found.total > max(end, start),
+        "isTruncated": found.total > RECORD_CAP and (offset + 1) * size >= RECORD_CAP,
         "permanentStorageHwmDate": iso(window.hwm) if window.hwm else None,
-        "invoices": [invoice_metadata(inv) for inv in rows],
+        "invoices": [invoice_metadata(inv) for inv in found.rows],
     }

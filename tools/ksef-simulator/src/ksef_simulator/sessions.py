@@ -23,6 +23,7 @@ from .upo import render_upo
 SESSION_TTL = timedelta(hours=12)
 MAX_INVOICES = 10_000
 MAX_SIZE = 1_000_000
+MAX_SIZE_WITH_ATTACHMENT = 3_000_000
 SUPPORTED_FORMS = {("FA (3)", "1-0E", "FA"), ("FA (2)", "1-0E", "FA")}
 _rng = random.SystemRandom()
 
@@ -50,7 +51,7 @@ async def open_session(
         status, iv = Status(415, "Błąd odszyfrowania dostarczonego klucza"), b""
     session = OnlineSession(
         reference_number("SO", now), caller.context, caller.auth_ref, form, key, iv,
-        now, now, now + SESSION_TTL, status,
+        now, now, now + SESSION_TTL, status, subject=caller.subject,
     )  # fmt: skip
     await sim.store.save_session(session)
     return session
@@ -67,7 +68,7 @@ async def own_session(sim: Simulator, caller: Principal, ref: str) -> OnlineSess
     return session
 
 
-def _decrypt(session: OnlineSession, data: bytes) -> bytes:
+def decrypt(session: OnlineSession, data: bytes) -> bytes:
     decryptor = Cipher(algorithms.AES(session.key), modes.CBC(session.iv)).decryptor()
     padded = decryptor.update(data) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
@@ -93,8 +94,10 @@ def check_sizes(body: dict[str, object], encrypted: bytes) -> None:
 
 def _verify(sim: Simulator, session: OnlineSession, xml: bytes) -> fa3.InvoiceFacts | Status:
     """File checks of notes §5; returns the facts or the failing invoice status."""
-    if xml.startswith(b"\xef\xbb\xbf") or len(xml) > MAX_SIZE:
-        return Status(430, "Błąd weryfikacji pliku faktury", ["Niedozwolony BOM lub rozmiar."])
+    if xml.startswith(b"\xef\xbb\xbf"):
+        return Status(430, "Błąd weryfikacji pliku faktury", ["Niedozwolony znacznik BOM."])
+    if len(xml) > (MAX_SIZE_WITH_ATTACHMENT if b"<Zalacznik" in xml else MAX_SIZE):
+        return Status(430, "Błąd weryfikacji pliku faktury", ["Przekroczony rozmiar pliku."])
     try:
         root = xmlutil.parse(xml)
     except etree.XMLSyntaxError as exc:
@@ -103,7 +106,9 @@ def _verify(sim: Simulator, session: OnlineSession, xml: bytes) -> fa3.InvoiceFa
     if errors:
         return Status(430, "Błąd weryfikacji pliku faktury", errors)
     facts = fa3.read_facts(root)
-    if facts.has_attachment:
+    # Attachments: batch only, and only once enabled for the context (TEST: /testdata/attachment).
+    allowed = session.kind == "Batch" and sim.testdata.attachments_allowed(session.context.value)
+    if facts.has_attachment and not allowed:
         return Status(415, "Brak możliwości wysyłania faktury z załącznikiem")
     if facts.seller_nip != session.context.value and not facts.is_self_invoicing:
         return Status(410, "Nieprawidłowy zakres uprawnień")
@@ -136,7 +141,7 @@ async def send_invoice(
     )  # fmt: skip
     session.invoices.append(item)
     try:
-        xml = _decrypt(session, encrypted)
+        xml = decrypt(session, encrypted)
     except ValueError:
         item.status = Status(435, "Błąd odszyfrowania pliku")
         return item
@@ -144,12 +149,12 @@ async def send_invoice(
         raise KsefError(
             21403, "Nieprawidłowy skrót pliku.", "Skrót treści nie zgadza się ze skrótem pliku."
         )
-    await _accept(sim, session, item, xml, bool(body.get("offlineMode")))
+    await accept_document(sim, session, item, xml, bool(body.get("offlineMode")))
     await sim.store.save_session(session)
     return item
 
 
-async def _accept(
+async def accept_document(
     sim: Simulator, session: OnlineSession, item: SessionInvoice, xml: bytes, offline: bool
 ) -> None:
     verdict = _verify(sim, session, xml)
@@ -188,7 +193,12 @@ async def close_session(sim: Simulator, session: OnlineSession) -> None:
             "Status sesji nie pozwala na wykonanie operacji.",
             f"Status sesji {session.status.code} uniemożliwia jej zamknięcie.",
         )
-    session.updated = sim.clock.now()
+    session.updated = session.closed = sim.clock.now()
+    await finish_session(sim, session)
+
+
+async def finish_session(sim: Simulator, session: OnlineSession) -> None:
+    """Decide the final status from the invoices and build the collective UPO."""
     accepted = [i for i in session.invoices if i.status.code == 200]
     if not session.invoices:
         session.status = Status(440, "Sesja anulowana", ["Nie przesłano faktur"])
@@ -203,5 +213,6 @@ async def close_session(sim: Simulator, session: OnlineSession) -> None:
             sim.settings.environment, session.reference_number, auth, stored
         )
         session.upo_reference = reference_number("UP", session.updated)
-        session.status = Status(200, "Sesja interaktywna przetworzona pomyślnie")
+        kind = "wsadowa" if session.kind == "Batch" else "interaktywna"
+        session.status = Status(200, f"Sesja {kind} przetworzona pomyślnie")
     await sim.store.save_session(session)

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from fastapi import Request
 
+from .arrivals import Arrivals
 from .ca import CertificateAuthority
 from .clock import Clock
 from .config import Settings
@@ -13,6 +14,7 @@ from .jwt_tokens import TokenIssuer
 from .keys import KeyRing
 from .ratelimit import RateLimiter
 from .store import MemoryStore, Store
+from .testdata import TestData
 
 
 @dataclass
@@ -25,6 +27,9 @@ class Simulator:
     limiter: RateLimiter
     ca: CertificateAuthority
     faults: Faults = field(default_factory=Faults)
+    arrivals: Arrivals = field(default_factory=Arrivals)
+    testdata: TestData = field(default_factory=TestData)
+    seeded: set[tuple[int, int]] = field(default_factory=set)  # (seed, companies) loaded
     # (now, HWM) frozen at the first page of a query so later pages see the same window.
     query_snapshots: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
 

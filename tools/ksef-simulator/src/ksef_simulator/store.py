@@ -4,7 +4,6 @@ Every method is async and works on whole records so a PostgreSQL store (one tabl
 type, the query in `InvoiceQuery` translated to SQL) can replace the in-memory one.
 """
 
-from collections import defaultdict
 from typing import Protocol
 
 from .domain import (
@@ -17,9 +16,11 @@ from .domain import (
     KsefCertificate,
     KsefToken,
     OnlineSession,
+    PermissionGrant,
     PermissionOperation,
 )
-from .invoice_query import InvoiceQuery, matches, sort_key
+from .invoice_index import InvoiceIndex, Page
+from .invoice_query import InvoiceQuery
 
 
 class Store(Protocol):
@@ -36,14 +37,24 @@ class Store(Protocol):
     async def list_grants(
         self, context_value: str | None = None, subject_nip: str | None = None
     ) -> list[EntityGrant]: ...
+    async def save_permission_grant(self, grant: PermissionGrant) -> None: ...
+    async def delete_permission_grant(self, grant_id: str) -> PermissionGrant | None: ...
+    async def list_permission_grants(
+        self, context_value: str | None = None, subject_value: str | None = None
+    ) -> list[PermissionGrant]: ...
     async def save_permission_operation(self, op: PermissionOperation) -> None: ...
     async def get_permission_operation(self, ref: str) -> PermissionOperation | None: ...
     async def add_invoice(self, invoice: Invoice) -> None: ...
     async def get_invoice(self, ksef_number: str) -> Invoice | None: ...
     async def find_duplicate(self, seller_nip: str, kind: str, number: str) -> Invoice | None: ...
     async def query_invoices(self, query: InvoiceQuery, limit: int) -> list[Invoice]: ...
+    async def query_page(self, query: InvoiceQuery, offset: int, size: int, cap: int) -> Page:
+        """Rows [offset, offset + size) of the ordered matches and the match count (≤ cap)."""
+        ...
+
     async def save_session(self, session: OnlineSession) -> None: ...
     async def get_session(self, reference_number: str) -> OnlineSession | None: ...
+    async def list_sessions(self, context_value: str) -> list[OnlineSession]: ...
     async def save_export(self, export: InvoiceExport) -> None: ...
     async def get_export(self, reference_number: str) -> InvoiceExport | None: ...
     async def list_exports(self, context_value: str) -> list[InvoiceExport]: ...
@@ -64,9 +75,8 @@ class MemoryStore:
         self.tokens: dict[str, KsefToken] = {}
         self.grants: dict[str, EntityGrant] = {}
         self.permission_ops: dict[str, PermissionOperation] = {}
-        self.invoices: dict[str, Invoice] = {}
-        self.duplicates: dict[tuple[str, str, str], Invoice] = {}
-        self.by_nip: dict[str, list[Invoice]] = defaultdict(list)
+        self.permission_grants: dict[str, PermissionGrant] = {}
+        self.invoices = InvoiceIndex()
         self.sessions: dict[str, OnlineSession] = {}
         self.exports: dict[str, InvoiceExport] = {}
         self.certificates: dict[str, KsefCertificate] = {}
@@ -113,6 +123,22 @@ class MemoryStore:
             and (subject_nip is None or g.subject_nip == subject_nip)
         ]
 
+    async def save_permission_grant(self, grant: PermissionGrant) -> None:
+        self.permission_grants[grant.id] = grant
+
+    async def delete_permission_grant(self, grant_id: str) -> PermissionGrant | None:
+        return self.permission_grants.pop(grant_id, None)
+
+    async def list_permission_grants(
+        self, context_value: str | None = None, subject_value: str | None = None
+    ) -> list[PermissionGrant]:
+        return [
+            g
+            for g in self.permission_grants.values()
+            if (context_value is None or g.context.value == context_value)
+            and (subject_value is None or g.subject.value == subject_value)
+        ]
+
     async def save_permission_operation(self, op: PermissionOperation) -> None:
         self.permission_ops[op.reference_number] = op
 
@@ -120,28 +146,28 @@ class MemoryStore:
         return self.permission_ops.get(ref)
 
     async def add_invoice(self, invoice: Invoice) -> None:
-        self.invoices[invoice.ksef_number] = invoice
-        key = (invoice.seller_nip, invoice.invoice_type, invoice.invoice_number)
-        self.duplicates[key] = invoice
-        for nip in _parties(invoice):
-            self.by_nip[nip].append(invoice)
+        self.invoices.add(invoice)
 
     async def get_invoice(self, ksef_number: str) -> Invoice | None:
-        return self.invoices.get(ksef_number)
+        return self.invoices.by_number.get(ksef_number)
 
     async def find_duplicate(self, seller_nip: str, kind: str, number: str) -> Invoice | None:
-        return self.duplicates.get((seller_nip, kind, number))
+        return self.invoices.duplicates.get((seller_nip, kind, number))
 
     async def query_invoices(self, query: InvoiceQuery, limit: int) -> list[Invoice]:
-        found = [i for i in self.by_nip.get(query.context_value, []) if matches(i, query)]
-        found.sort(key=sort_key(query), reverse=query.descending)
-        return found[:limit]
+        return self.invoices.query_page(query, 0, limit, limit).rows
+
+    async def query_page(self, query: InvoiceQuery, offset: int, size: int, cap: int) -> Page:
+        return self.invoices.query_page(query, offset, size, cap)
 
     async def save_session(self, session: OnlineSession) -> None:
         self.sessions[session.reference_number] = session
 
     async def get_session(self, reference_number: str) -> OnlineSession | None:
         return self.sessions.get(reference_number)
+
+    async def list_sessions(self, context_value: str) -> list[OnlineSession]:
+        return [s for s in self.sessions.values() if s.context.value == context_value]
 
     async def save_export(self, export: InvoiceExport) -> None:
         self.exports[export.reference_number] = export
@@ -169,13 +195,3 @@ class MemoryStore:
 
     async def list_enrollments(self) -> list[CertificateEnrollment]:
         return list(self.enrollments.values())
-
-
-def _parties(invoice: Invoice) -> set[str]:
-    nips = {invoice.seller_nip}
-    if invoice.buyer.type == "Nip":
-        nips.add(invoice.buyer.value)
-    nips.update(str(t["identifier"].get("value")) for t in invoice.third_subjects)
-    if invoice.authorized_subject:
-        nips.add(invoice.authorized_subject["nip"])
-    return nips

@@ -1,0 +1,277 @@
+# ruff: noqa: E402 - sys.path is fixed before the imports (see below)
+"""invoices: list latency under concurrency, intake rate of invoice.fetched, PDF render time.
+
+Runs against the test stack's PostgreSQL (a throwaway database is created and dropped):
+
+    .venv/bin/python benchmarks/invoices.py [--invoices 1000000] [--companies 1000]
+        [--offices 10] [--users 50] [--queries 2000] [--intake 3000] [--intake-workers 12]
+
+The list seed goes straight into the table with COPY (realistic columns and search text);
+intake parses real FA(3) documents through the same inbox path the Kafka consumer uses.
+Writes `benchmarks/results/invoices.json`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on sys.path and its name would shadow the
+# `invoices` package it measures.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from chassis.db import open_pool
+from chassis.inbox import process_once
+from chassis.testing import create_database, drop_database, random_nip
+from chassis.tokens import Principal
+from contracts.envelope import new_envelope
+from invoices.domain import fold
+from invoices.fa3.parser import parse
+from invoices.handlers import on_invoice_fetched
+from invoices.listing import Filters, list_invoices
+from invoices.main import DEFINITION
+from invoices.render.pdf import render_pdf
+from invoices.render.view import build_view
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "services" / "invoices" / "tests"))
+from invoice_samples import fetched, make_xml  # noqa: E402
+
+WORDS = [
+    "paliwo", "usługi", "transport", "hurtownia", "łódź", "kraków", "biuro", "serwis", "papier",
+    "gęś", "żółw", "materiały",
+]  # fmt: skip
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+def load_stack_env(instance: str) -> None:
+    for line in (ROOT / ".run" / instance / "stack.env").read_text().splitlines():
+        if line.startswith("export ") and "=" in line:
+            name, value = line.removeprefix("export ").split("=", 1)
+            os.environ.setdefault(name, value)
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))], 2)
+
+
+async def seed(
+    pool: asyncpg.Pool, invoices: int, companies: int, offices: int
+) -> dict[str, list[UUID]]:
+    office_ids = [uuid4() for _ in range(offices)]
+    company_ids = [uuid4() for _ in range(companies)]
+    async with pool.acquire() as conn:
+        await conn.copy_records_to_table(
+            "tenancy_orgs",
+            records=[
+                (o, "office", random_nip(), f"Biuro {n}", None) for n, o in enumerate(office_ids)
+            ]
+            + [
+                (c, "company", random_nip(), f"Firma {n}", office_ids[n % offices])
+                for n, c in enumerate(company_ids)
+            ],
+            columns=["org_id", "kind", "nip", "name", "office_id"],
+        )
+        rnd = random.Random(7)
+        start = date(2024, 1, 1)
+        batch = []
+        for n in range(invoices):
+            company = company_ids[n % companies]
+            day = start + timedelta(days=rnd.randrange(700))
+            name = f"{rnd.choice(WORDS).title()} {rnd.choice(WORDS)} sp. z o.o."
+            nip = str(5_000_000_000 + rnd.randrange(10**9))
+            net = Decimal(rnd.randrange(100, 10**7)) / 100
+            number = f"FV/{n}/{day.year}"
+            ksef = f"{nip}-{day:%Y%m%d}-{n:012X}-AF"
+            line = " ".join(rnd.choice(WORDS) for _ in range(3))
+            direction = rnd.choice(("sales", "purchase", "purchase"))
+            batch.append((
+                uuid4(), company, ksef, direction, "parsed", "VAT", number, day, day,
+                datetime(day.year, day.month, day.day, tzinfo=UTC), nip, name, name, "PLN", net,
+                (net * Decimal("0.23")).quantize(Decimal("0.01")),
+                (net * Decimal("1.23")).quantize(Decimal("0.01")),
+                "not_required" if direction == "sales" else rnd.choice(("pending", "approved")),
+                rnd.choice(("unbooked", "booked")), fold(f"{ksef} {number} {nip} {name} {line}"),
+            ))  # fmt: skip
+            if len(batch) == 20_000 or n == invoices - 1:
+                await conn.copy_records_to_table(
+                    "invoices",
+                    records=batch,
+                    columns=[
+                        "id", "company_id", "ksef_number", "direction", "status", "kind",
+                        "invoice_number", "issue_date", "sale_date", "ksef_date",
+                        "counterparty_nip",
+                        "counterparty_name", "seller_name", "currency", "net", "vat", "gross",
+                        "approval", "booking", "search_text",
+                    ],
+                )  # fmt: skip
+                batch = []
+        await conn.execute("ANALYZE")
+    return {"offices": office_ids, "companies": company_ids}
+
+
+def random_query(rnd: random.Random, ids: dict[str, list[UUID]]) -> tuple[Principal, Filters, str]:
+    office = rnd.random() < 0.3
+    if office:
+        principal = Principal(uuid4(), rnd.choice(ids["offices"]), "office", "admin")
+    else:
+        principal = Principal(uuid4(), rnd.choice(ids["companies"]), "company", "client")
+    kind = rnd.randrange(4)
+    filters = Filters()
+    if kind == 1:
+        filters = Filters(
+            date_from=date(2024, 6, 1), date_to=date(2024, 9, 30), direction="purchase"
+        )
+    elif kind == 2:
+        filters = Filters(query=rnd.choice(WORDS))
+    elif kind == 3:
+        filters = Filters(approval=("pending",), booking=("unbooked",))
+    sort = rnd.choice(("issue_date", "issue_date", "gross", "counterparty_name", "ksef_date"))
+    return principal, filters, ("office" if office else "company") + f":{kind}:{sort}"
+
+
+async def list_latency(
+    pool: asyncpg.Pool, ids: dict[str, list[UUID]], users: int, queries: int
+) -> dict[str, object]:
+    rnd = random.Random(11)
+    timings: list[float] = []
+    by_kind: dict[str, list[float]] = {}
+
+    async def user() -> None:
+        while len(timings) < queries:
+            principal, filters, label = random_query(rnd, ids)
+            sort = label.rsplit(":", 1)[1]
+            began = time.perf_counter()
+            async with pool.acquire() as conn:
+                await list_invoices(conn, principal, filters, sort=sort, limit=50)
+            elapsed = (time.perf_counter() - began) * 1000
+            timings.append(elapsed)
+            by_kind.setdefault(label.rsplit(":", 1)[0], []).append(elapsed)
+
+    await asyncio.gather(*(user() for _ in range(users)))
+    names = {"0": "no filter", "1": "dates+direction", "2": "search", "3": "approval+booking"}
+    return {
+        "queries": len(timings),
+        "p50_ms": pct(timings, 0.5),
+        "p99_ms": pct(timings, 0.99),
+        "by_kind": {
+            f"{k.split(':')[0]} {names[k.split(':')[1]]}": {
+                "n": len(v),
+                "p50_ms": pct(v, 0.5),
+                "p99_ms": pct(v, 0.99),
+            }
+            for k, v in sorted(by_kind.items())
+        },
+    }
+
+
+async def intake_rate(
+    pool: asyncpg.Pool, company: UUID, count: int, workers: int
+) -> dict[str, object]:
+    handler = on_invoice_fetched(5_000_000)
+    events = [
+        fetched(company, "3861610227", make_xml(number=f"IN/{n}"), ksef_number=f"K-{n:012X}")
+        for n in range(count)
+    ]
+    envelopes = [new_envelope("invoice.fetched", 1, e, producer="bench") for e in events]
+    queue = list(reversed(envelopes))
+
+    async def worker() -> None:
+        while queue:
+            await process_once(pool, "invoices", queue.pop(), handler)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    seconds = time.perf_counter() - began
+    return {
+        "events": count,
+        "workers": workers,
+        "seconds": round(seconds, 2),
+        "per_second": round(count / seconds, 1),
+    }
+
+
+def pdf_times(batch: int) -> dict[str, object]:
+    xml = make_xml()
+    invoice = parse(xml, max_bytes=10**6)
+    row = {
+        "ksef_number": "5265877635-20250715-0100001AF629-AF",
+        "ksef_date": datetime.now(UTC),
+        "direction": "purchase",
+    }
+    view = build_view(row, invoice, xml, "https://qr-test.ksef.mf.gov.pl", with_stamp=True)
+    began = time.perf_counter()
+    render_pdf([view], FONT, BOLD)
+    single = (time.perf_counter() - began) * 1000
+    began = time.perf_counter()
+    render_pdf([view] * batch, FONT, BOLD)
+    many = (time.perf_counter() - began) * 1000
+    return {
+        "single_ms": round(single),
+        "batch": batch,
+        "batch_ms": round(many),
+        "per_invoice_in_batch_ms": round(many / batch, 1),
+    }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--instance", default="test")
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--companies", type=int, default=1000)
+    parser.add_argument("--offices", type=int, default=10)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--intake", type=int, default=3000)
+    parser.add_argument("--intake-workers", type=int, default=12)
+    parser.add_argument("--pdf-batch", type=int, default=50)
+    args = parser.parse_args()
+    load_stack_env(args.instance)
+    dsn = await create_database(DEFINITION.migrations)
+    try:
+        pool = await open_pool(dsn, min_size=10, max_size=max(10, args.users), connect_timeout=10)
+        began = time.perf_counter()
+        ids = await seed(pool, args.invoices, args.companies, args.offices)
+        seed_seconds = round(time.perf_counter() - began, 1)
+        listing = await list_latency(pool, ids, args.users, args.queries)
+        intake = await intake_rate(pool, ids["companies"][0], args.intake, args.intake_workers)
+        await pool.close()
+    finally:
+        await drop_database(dsn)
+    result = {
+        "benchmark": "invoices",
+        "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "note": "2 cores shared with other work",
+        },
+        "parameters": vars(args),
+        "seed_seconds": seed_seconds,
+        "list": listing,
+        "intake": intake,
+        "pdf": pdf_times(args.pdf_batch),
+        "targets": {"list_p99_ms": 50, "intake_per_second": 1000},
+    }
+    out = ROOT / "benchmarks" / "results" / "invoices.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

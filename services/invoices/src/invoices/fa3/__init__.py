@@ -1,0 +1,1 @@
+"""FA(3) structured invoices: safe parsing, XSD validation and the normalised model."""

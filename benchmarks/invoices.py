@@ -87,11 +87,19 @@ async def seed(
             ],
             columns=["org_id", "kind", "nip", "name", "office_id"],
         )
+        # Bulk load as pg_restore does: indexes off during COPY, built once afterwards.
+        indexes = await conn.fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'invoices'"
+            " AND indexname NOT IN ('invoices_pkey', 'invoices_company_id_ksef_number_key')"
+        )
+        for index in indexes:
+            await conn.execute(f'DROP INDEX "{index["indexname"]}"')
         rnd = random.Random(7)
         start = date(2024, 1, 1)
         batch = []
         for n in range(invoices):
             company = company_ids[n % companies]
+            office = office_ids[(n % companies) % offices]
             day = start + timedelta(days=rnd.randrange(700))
             name = f"{rnd.choice(WORDS).title()} {rnd.choice(WORDS)} sp. z o.o."
             nip = str(5_000_000_000 + rnd.randrange(10**9))
@@ -101,7 +109,7 @@ async def seed(
             line = " ".join(rnd.choice(WORDS) for _ in range(3))
             direction = rnd.choice(("sales", "purchase", "purchase"))
             batch.append((
-                uuid4(), company, ksef, direction, "parsed", "VAT", number, day, day,
+                uuid4(), company, office, ksef, direction, "parsed", "VAT", number, day, day,
                 datetime(day.year, day.month, day.day, tzinfo=UTC), nip, name, name, "PLN", net,
                 (net * Decimal("0.23")).quantize(Decimal("0.01")),
                 (net * Decimal("1.23")).quantize(Decimal("0.01")),
@@ -113,7 +121,7 @@ async def seed(
                     "invoices",
                     records=batch,
                     columns=[
-                        "id", "company_id", "ksef_number", "direction", "status", "kind",
+                        "id", "company_id", "office_id", "ksef_number", "direction", "status", "kind",
                         "invoice_number", "issue_date", "sale_date", "ksef_date",
                         "counterparty_nip",
                         "counterparty_name", "seller_name", "currency", "net", "vat", "gross",
@@ -121,7 +129,9 @@ async def seed(
                     ],
                 )  # fmt: skip
                 batch = []
-        await conn.execute("ANALYZE")
+        for index in indexes:
+            await conn.execute(index["indexdef"])
+        await conn.execute("VACUUM ANALYZE invoices")
     return {"offices": office_ids, "companies": company_ids}
 
 

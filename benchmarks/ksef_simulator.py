@@ -28,7 +28,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools" / "ksef-simulator" / "tests"))
-from ksef_client import KsefClient, self_signed  # noqa: E402
+from ksef_client import KsefClient, self_signed  # type: ignore[import-not-found]  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "ksef_simulator.json"
 

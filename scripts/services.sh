@@ -21,8 +21,8 @@ load_stack_env() {
   . "$RUN/stack.env"
 }
 
-# Access-token keys of this instance. The auth service will sign with the private key and
-# every service verifies with the public one (AUTH_PUBLIC_KEY_FILE) until JWKS is served.
+# Access-token keys of this instance: auth signs with the private key and publishes the
+# public one as JWKS (AUTH_JWKS_URL of every other service).
 ensure_keys() {
   mkdir -p "$KEYS"
   if [ ! -s "$KEYS/access-token.pem" ]; then
@@ -45,13 +45,21 @@ service_env() {
     "HTTP_HOST=127.0.0.1" \
     "HTTP_PORT=$(service_port "$svc")" \
     "ROOT_PATH=/api/$svc" \
-    "AUTH_PUBLIC_KEY_FILE=$KEYS/access-token.pub.pem" \
     "OTEL_SERVICE_NAME=$svc"
+  # auth signs with the private key (and checks its own tokens with it); every other service
+  # verifies through auth's JWKS, which lists every key during a rotation.
+  if [ "$svc" = auth ]; then
+    printf '%s\n' "AUTH_PUBLIC_KEY_FILE=$KEYS/access-token.pub.pem"
+  else
+    printf '%s\n' "AUTH_JWKS_URL=http://127.0.0.1:$(service_port auth)/.well-known/jwks.json"
+  fi
   case "$svc" in
     auth) printf '%s\n' "AUTH_SIGNING_KEY_FILE=$KEYS/access-token.pem" ;;
     ksef-gateway)
       printf '%s\n' "KSEF_BASE_URL=$KSEF_SIMULATOR_URL/v2" \
-        "SECRETS_MASTER_KEY=$(secret KSEF_GATEWAY_MASTER_KEY)$(secret KSEF_GATEWAY_MASTER_KEY_2)" ;;
+        "SECRETS_MASTER_KEY=$(secret KSEF_GATEWAY_MASTER_KEY)$(secret KSEF_GATEWAY_MASTER_KEY_2)" \
+        "MINIO_ENDPOINT=$MINIO_ENDPOINT" "MINIO_ACCESS_KEY=$MINIO_ACCESS_KEY" \
+        "MINIO_SECRET_KEY=$MINIO_SECRET_KEY" ;;
     messaging) printf '%s\n' "SMTP_HOST=$SMTP_HOST" "SMTP_PORT=$SMTP_PORT" \
       "PUBLIC_URL=$GATEWAY_URL" ;;
     files)
@@ -90,8 +98,15 @@ start_simulator() {
   if is_running ksef-simulator && http_ok "$KSEF_SIMULATOR_URL/health"; then return 0; fi
   stop_pid ksef-simulator
   require_free_port ksef-simulator "$KSEF_SIMULATOR_PORT"
+  local -a demo=()
+  # The front door's simulator knows the demo's client companies (the NIPs of auth's demo
+  # accounts) among a few more, and keeps issuing new invoices, so the demo has live traffic.
+  if [ "$RACHMISTRZ_INSTANCE" = dev ]; then
+    demo=(--companies 12 --invoices 40 --arrivals-per-hour 4)
+    export KSEF_SIM_NAMED_COMPANIES="5261040828=Piekarnia Kowalski sp. z o.o.;7740001454=Transport Nowak S.A.;1132853869=Kwiaciarnia Róża Anna Wiśniewska;9542751368=Warsztat Zielony sp.j."
+  fi
   start_bg ksef-simulator "$PY" -X "pycache_prefix=$RUN/pycache" -m ksef_simulator \
-    --host 127.0.0.1 --port "$KSEF_SIMULATOR_PORT"
+    --host 127.0.0.1 --port "$KSEF_SIMULATOR_PORT" "${demo[@]}"
 }
 
 cmd_up() {

@@ -351,6 +351,7 @@ nginx_render() {
   tmpl="${tmpl//@@NGINX_DIR@@/$NGINX_DIR}"
   tmpl="${tmpl//@@LOGS@@/$LOGS}"
   tmpl="${tmpl//@@GATEWAY_PORT@@/$GATEWAY_PORT}"
+  tmpl="${tmpl//@@WEB_ROOT@@/$ROOT/web/dist}"
   tmpl="${tmpl//@@INDEX_JSON@@/$index}"
   tmpl="${tmpl//@@UPSTREAMS@@/$upstreams}"
   tmpl="${tmpl//@@SERVICE_LOCATIONS@@/$locations}"

@@ -63,6 +63,8 @@ ensure_apt_packages() {
   have setpriv || need+=(util-linux)
   # invoices renders PDFs with a TTF font that has Polish glyphs
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+  # the web portal's browser tests drive the system Chromium (Playwright never downloads one)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
   [ "${#need[@]}" -eq 0 ] && return 0
 
   is_root || die "missing Debian packages: ${need[*]}; install them as root: apt-get install -y ${need[*]}"

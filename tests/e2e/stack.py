@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
+from auth.keys import KeyRing
 from chassis.tokens import sign_access_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,5 +87,14 @@ class Stack:
         return self.env["GATEWAY_URL"]
 
     def token(self, org_id: UUID, user_id: UUID, *, org_kind: str, role: str) -> str:
-        key = (RUN / "keys" / "access-token.pem").read_bytes()
-        return sign_access_token(key, user_id=user_id, org_id=org_id, org_kind=org_kind, role=role)
+        path = RUN / "keys" / "access-token.pem"
+        # Services verify through auth's JWKS, which finds the key by the token's `kid`.
+        kid = KeyRing.load(path, []).kid
+        return sign_access_token(
+            path.read_bytes(),
+            user_id=user_id,
+            org_id=org_id,
+            org_kind=org_kind,
+            role=role,
+            key_id=kid,
+        )

@@ -28,7 +28,7 @@ PASSWORD = "Kasztan-w-Ogrodzie-42"
 @pytest.fixture(scope="module")
 def stack() -> Stack:
     stack = Stack.load()
-    stack.script("services.sh", "up", "auth", "messaging")
+    stack.script("services.sh", "up", "auth")
     return stack
 
 

@@ -63,7 +63,8 @@ async def test_subject_person_attachment_and_block_are_recorded(
     assert not sim.testdata.is_blocked(Ident("Nip", CLIENT_NIP))
     await http.post("/v2/testdata/subject/remove", json={"subjectNip": CLIENT_NIP})
     await http.post("/v2/testdata/person/remove", json={"nip": OFFICE_NIP})
-    assert not sim.testdata.subjects and not sim.testdata.persons
+    assert not sim.testdata.subjects
+    assert not sim.testdata.persons
 
 
 async def test_testdata_rejects_bad_input_with_21405(http: httpx.AsyncClient) -> None:

@@ -8,17 +8,14 @@ called.
 """
 
 import json
-import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from sim_process import running_simulator
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE.parent
@@ -35,39 +32,16 @@ def sdk_python() -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, list[str]]]:
     """A simulator process with 3 seeded companies; yields its base URL and their NIPs."""
-    port = _free_port()
     env = {
-        **os.environ,
         "KSEF_SIM_SEED_COMPANIES": "3",
         "KSEF_SIM_SEED_INVOICES": "20",
         "KSEF_SIM_EXPORT_PROCESSING_SECONDS": "0.5",
     }
-    cmd = [sys.executable, "-m", "ksef_simulator", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    local = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                companies = httpx.get(f"{local}/admin/companies", timeout=2).json()
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the simulator did not start") from None
-                time.sleep(0.2)
+    with running_simulator(env) as (port, companies):
         yield f"http://{HOST}:{port}", [c["nip"] for c in companies]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def drive(python: str, base_url: str, scenario: str, **args: Any) -> dict[str, Any]:

@@ -60,6 +60,7 @@ def build_app(
     )
     app.description = definition.description
     app.state.runtime = runtime
+    app.state.settings = settings
     app.state.token_verifier = TokenVerifier.from_settings(settings)
     return app
 
@@ -127,4 +128,10 @@ def run(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
         fail_fast(definition.name, str(error), 3)
     configure_tracing(definition.name)
     app = build_app(definition, settings, api=api, worker=worker)
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None)
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        timeout_graceful_shutdown=definition.shutdown_grace_seconds,
+    )

@@ -13,6 +13,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Request
 
+from chassis.batching import BatchEventConsumer, BatchRoute
 from chassis.db import open_pool
 from chassis.kafka import EventConsumer, Route, make_broker
 from chassis.logs import get_logger
@@ -37,6 +38,9 @@ class ServiceDefinition:
         default=lambda _: ()
     )
     description: str = ""
+    # Long requests (event streams) are cut after this many seconds on shutdown, so pods stop
+    # within their grace period; None waits for them.
+    shutdown_grace_seconds: int | None = None
 
 
 class Runtime:
@@ -74,8 +78,17 @@ class Runtime:
             consumer=self.definition.name,
             group_id=s.kafka_group_id or self.definition.name,
         )
+        batch_consumer = BatchEventConsumer(
+            self._broker,
+            lambda: self.pool,
+            consumer=self.definition.name,
+            group_id=s.kafka_group_id or self.definition.name,
+        )
         for route in self.definition.routes(self):
-            consumer.subscribe(route)
+            if isinstance(route, BatchRoute):
+                batch_consumer.subscribe(route)
+            else:
+                consumer.subscribe(route)
         await self._broker.start()
         self._producer = AIOKafkaProducer(
             bootstrap_servers=s.kafka_bootstrap_servers,

@@ -12,7 +12,7 @@ from chassis.settings import ServiceSettings
 class Settings(ServiceSettings):
     """Only the MinIO address and credentials are required; the rest has working defaults."""
 
-    # S3 API of MinIO as the service reaches it, e.g. http://127.0.0.1:59000.
+    # S3 API of MinIO as the service reaches it: http://127.0.0.1:59000, or minio:9000.
     minio_endpoint: str = Field(min_length=1)
     minio_access_key: str = Field(min_length=1)
     minio_secret_key: SecretStr = Field(min_length=8)
@@ -24,6 +24,8 @@ class Settings(ServiceSettings):
     files_bucket: str = Field(default="rachmistrz-files", pattern=r"^[a-z0-9][a-z0-9.-]{2,62}$")
     # 100 MB: fits under the gateway's 100 MiB body limit with the multipart overhead.
     max_upload_bytes: int = Field(default=100_000_000, ge=1)
+    # Uploads streaming to storage at once (more wait for a slot); each holds ~15 MiB.
+    parallel_uploads: int = Field(default=8, ge=1, le=64)
     download_url_seconds: int = Field(default=300, ge=10, le=3600)
     # An upload still pending after this long died half-way; its bytes and row are removed.
     pending_upload_seconds: int = Field(default=3600, ge=60)
@@ -38,9 +40,14 @@ class Settings(ServiceSettings):
     @field_validator("minio_endpoint", "minio_public_url")
     @classmethod
     def _http_url(cls, url: str | None) -> str | None:
-        if url is not None and not url.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return url.rstrip("/") if url else url
+        """`host:port` (as in the deployment manifests) means plain http on that address."""
+        if url is None:
+            return None
+        if "://" not in url:
+            url = f"http://{url}"
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("must be host:port or an http:// or https:// URL")
+        return url.rstrip("/")
 
     @field_validator("clamd_address")
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -97,6 +98,15 @@ class MinioStore:
             region=settings.minio_region,
         )
         self._public_prefix = public.path.rstrip("/")
+        # Uploads get threads of their own: each holds one for its whole duration, and the
+        # default pool is shared with everything else (token key fetches among them). Its size
+        # bounds concurrent uploads, and with them memory (about 15 MiB each).
+        self._uploads = ThreadPoolExecutor(
+            max_workers=settings.parallel_uploads, thread_name_prefix="files-upload"
+        )
+
+    def close(self) -> None:
+        self._uploads.shutdown(wait=False, cancel_futures=True)
 
     async def ensure_bucket(self) -> None:
         """Create the bucket if missing (idempotent, safe with several replicas starting)."""
@@ -109,17 +119,20 @@ class MinioStore:
                 raise
 
     async def put(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> None:
-        reader = _BodyReader(chunks, asyncio.get_running_loop())
-        await asyncio.to_thread(
-            self._client.put_object,
-            self._bucket,
-            key,
-            reader,  # type: ignore[arg-type]  # BinaryIO in the SDK's hints; it only calls read
-            length=-1,
-            part_size=PART_SIZE,
-            content_type=content_type,
-            # One part in flight: parallel parts would each hold their 5 MiB.
-            num_parallel_uploads=1,
+        loop = asyncio.get_running_loop()
+        reader = _BodyReader(chunks, loop)
+        await loop.run_in_executor(
+            self._uploads,
+            lambda: self._client.put_object(
+                self._bucket,
+                key,
+                reader,  # type: ignore[arg-type]  # BinaryIO in the SDK's hints; it only reads
+                length=-1,
+                part_size=PART_SIZE,
+                content_type=content_type,
+                # One part in flight: parallel parts would each hold their 5 MiB.
+                num_parallel_uploads=1,
+            ),
         )
 
     async def remove(self, key: str) -> None:

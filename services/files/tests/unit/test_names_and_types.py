@@ -6,9 +6,11 @@ from datetime import date
 from uuid import uuid4
 
 import pytest
+from pydantic import ValidationError
 
 from chassis.errors import Forbidden
 from chassis.tokens import Principal
+from files.config import Settings
 from files.domain import (
     ContentMismatch,
     FileTypeNotAllowed,
@@ -124,3 +126,18 @@ def test_other_types_and_disguises_are_refused(
 ) -> None:
     with pytest.raises(error):
         content_type_of(name, head)
+
+
+def test_minio_addresses_take_host_port_or_urls() -> None:
+    base = {
+        "database_url": "postgresql://u:p@h/d",
+        "kafka_bootstrap_servers": "k:9092",
+        "minio_access_key": "files",
+        "minio_secret_key": "secret-secret",
+        "auth_jwks_url": "http://auth/.well-known/jwks.json",
+    }
+    assert Settings(**base, minio_endpoint="minio:9000").minio_endpoint == "http://minio:9000"
+    public = Settings(**base, minio_endpoint="https://s3.example/", minio_public_url="https://x/s/")
+    assert (public.minio_endpoint, public.minio_public_url) == ("https://s3.example", "https://x/s")
+    with pytest.raises(ValidationError):
+        Settings(**base, minio_endpoint="ftp://minio:9000")

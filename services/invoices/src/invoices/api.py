@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import asyncpg
+import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
@@ -16,7 +19,7 @@ from invoices import repository as repo
 from invoices import services
 from invoices.config import Settings
 from invoices.fa3.parser import InvoiceRejected, parse
-from invoices.listing import Filters, list_invoices
+from invoices.listing import Filters, count_invoices, list_invoices
 
 router = APIRouter(tags=["invoices"])
 Pool = Annotated[asyncpg.Pool, Depends(get_pool)]
@@ -34,7 +37,18 @@ BookingValue = Literal["unbooked", "booked", "excluded"]
 class InvoicePage(BaseModel):
     items: list[dict[str, Any]]
     next_cursor: str | None = Field(description="Pass as `after` for the next page.")
-    total: int | None = Field(description="Matching invoices; on the first page only.")
+    total: int | None = Field(
+        description="Matching invoices, counted up to 10 000; only with `count=true` on the"
+        " first page (or use GET /invoices/count)."
+    )
+    total_capped: bool = Field(
+        default=False, description="True: at least `total` match (show it as '10 000+')."
+    )
+
+
+class InvoiceCount(BaseModel):
+    count: int = Field(description="Matching invoices, counted up to 10 000.")
+    capped: bool = Field(description="True: at least `count` match (show '10 000+').")
 
 
 class Selection(BaseModel):
@@ -68,6 +82,22 @@ class DescriptionBody(BaseModel):
     description: str = Field(max_length=5000)
 
 
+def _decimal(value: object) -> str:
+    if isinstance(value, Decimal):
+        return str(value)  # money as a string, exactly as pydantic renders it elsewhere
+    raise TypeError(type(value).__name__)
+
+
+class RowsJSON(Response):
+    """JSON straight from database rows with orjson: a page of 50 rows costs a fraction of a
+    millisecond instead of several through FastAPI's encoder and a response model."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, default=_decimal, option=orjson.OPT_UTC_Z)
+
+
 def settings_of(request: Request) -> Settings:
     settings: Settings = get_runtime(request).settings  # type: ignore[assignment]
     return settings
@@ -76,53 +106,83 @@ def settings_of(request: Request) -> Settings:
 CurrentSettings = Annotated[Settings, Depends(settings_of)]
 
 
-@router.get("/invoices")
+@dataclass(frozen=True)
+class ListFilters:
+    """The list's filter parameters, shared by the list and its count."""
+
+    company_id: UUID | None = None
+    kind: Annotated[list[str] | None, Query(max_length=10)] = None
+    direction: Literal["sales", "purchase", "other"] | None = None
+    date_field: Literal["issue", "sale", "ksef"] = "issue"
+    date_from: date | None = None
+    date_to: date | None = None
+    category_id: UUID | None = None
+    uncategorised: bool = False
+    approval: Annotated[list[ApprovalValue] | None, Query()] = None
+    booking: Annotated[list[BookingValue] | None, Query()] = None
+    status_: Annotated[Literal["parsed", "failed"] | None, Query(alias="status")] = None
+    q: Annotated[str | None, Query(max_length=200)] = None
+
+    def filters(self) -> Filters:
+        return Filters(
+            company_id=self.company_id,
+            kinds=tuple(self.kind or ()),
+            direction=self.direction,
+            date_field=self.date_field,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            category_id=self.category_id,
+            uncategorised=self.uncategorised,
+            approval=tuple(self.approval or ()),
+            booking=tuple(self.booking or ()),
+            status=self.status_,
+            query=self.q,
+        )
+
+
+@router.get("/invoices/count")
+async def count(
+    principal: CurrentPrincipal, pool: Pool, params: Annotated[ListFilters, Depends()]
+) -> InvoiceCount:
+    """How many invoices match the list's filters, counted up to 10 000."""
+    async with pool.acquire() as conn:
+        found, capped = await count_invoices(conn, principal, params.filters())
+    return InvoiceCount(count=found, capped=capped)
+
+
+@router.get("/invoices", response_class=RowsJSON, responses={200: {"model": InvoicePage}})
 async def list_(
     principal: CurrentPrincipal,
     pool: Pool,
-    company_id: UUID | None = None,
-    kind: Annotated[list[str] | None, Query(max_length=10)] = None,
-    direction: Literal["sales", "purchase", "other"] | None = None,
-    date_field: Literal["issue", "sale", "ksef"] = "issue",
-    date_from: date | None = None,
-    date_to: date | None = None,
-    category_id: UUID | None = None,
-    uncategorised: bool = False,
-    approval: Annotated[list[ApprovalValue] | None, Query()] = None,
-    booking: Annotated[list[BookingValue] | None, Query()] = None,
-    status_: Annotated[Literal["parsed", "failed"] | None, Query(alias="status")] = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    params: Annotated[ListFilters, Depends()],
     sort: SortKey = "issue_date",
     order: Literal["asc", "desc"] = "desc",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     after: Annotated[str | None, Query(max_length=500)] = None,
-) -> InvoicePage:
-    """Invoices of the caller's company, or of the office's clients (all, or `company_id`)."""
-    filters = Filters(
-        company_id=company_id,
-        kinds=tuple(kind or ()),
-        direction=direction,
-        date_field=date_field,
-        date_from=date_from,
-        date_to=date_to,
-        category_id=category_id,
-        uncategorised=uncategorised,
-        approval=tuple(approval or ()),
-        booking=tuple(booking or ()),
-        status=status_,
-        query=q,
-    )
+    count: Annotated[bool, Query(description="Count (up to 10 000) on the first page.")] = False,
+) -> RowsJSON:
+    """Invoices of the caller's company, or of the office's clients (all, or `company_id`).
+
+    The page is serialised straight from the database rows (orjson), without a model pass."""
     async with pool.acquire() as conn:
         page = await list_invoices(
             conn,
             principal,
-            filters,
+            params.filters(),
             sort=sort,
             descending=order == "desc",
             limit=limit,
             after=after,
+            with_total=count,
         )
-    return InvoicePage(items=page.items, next_cursor=page.next_cursor, total=page.total)
+    return RowsJSON(
+        {
+            "items": page.items,
+            "next_cursor": page.next_cursor,
+            "total": page.total,
+            "total_capped": page.total_capped,
+        }
+    )
 
 
 @router.get("/invoices/{invoice_id}")

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from chassis.settings import ServiceSettings
 
@@ -15,3 +15,14 @@ class Settings(ServiceSettings):
     # A TTF font with Polish glyphs for PDFs (Debian: fonts-dejavu-core).
     pdf_font_file: Path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     pdf_bold_font_file: Path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+    # MinIO, where the gateway puts the XML of invoices too large to travel inline (claim
+    # check, `xml_ref`). Without it such invoices are stored as failed ("xml_unavailable").
+    minio_endpoint: str | None = None
+    minio_access_key: str | None = None
+    minio_secret_key: SecretStr | None = None
+    minio_region: str = "us-east-1"
+    # Processes parsing fetched invoices (0: a thread of the worker). Parsing is CPU-bound
+    # and holds the GIL, so more throughput needs processes.
+    intake_processes: int = Field(default=2, ge=0, le=64)
+    # invoice.fetched events per poll, applied in one transaction.
+    intake_batch_size: int = Field(default=200, ge=1, le=2000)

@@ -6,18 +6,27 @@ from collections.abc import Sequence
 from typing import Any
 
 from chassis import tenancy
+from chassis.batching import BatchRoute
 from chassis.db import Conn
 from chassis.kafka import Route
 from chassis.runtime import Runtime
 from contracts import Envelope
 from contracts.ksef_gateway import InvoiceFetched, KsefSyncCompleted
-from invoices.intake import ingest
+from invoices import consumers
+from invoices.config import Settings
+from invoices.intake_store import ingest_many, make_parser
+from invoices.issuing import handlers as issuing
+from invoices.storage import XmlStore
 
 
-def on_invoice_fetched(max_bytes: int) -> Any:
+def on_invoice_fetched(max_bytes: int, store: XmlStore | None = None) -> Any:
+    """One event at a time, parsing in a thread (tests, benchmarks; the worker batches)."""
+    parser = make_parser(max_bytes, None)
+
     async def handler(conn: Conn, event: Envelope[Any]) -> str:
         data: InvoiceFetched = event.data
-        return await ingest(conn, data, max_bytes=max_bytes)
+        [effect] = await ingest_many(conn, [data], parser=parser, store=store, max_bytes=max_bytes)
+        return effect
 
     return handler
 
@@ -39,10 +48,23 @@ async def on_sync_completed(conn: Conn, event: Envelope[Any]) -> str:
 
 
 def routes(runtime: Runtime) -> Sequence[Route]:
-    max_bytes = int(getattr(runtime.settings, "max_invoice_xml_bytes", 5_000_000))
+    settings: Settings = runtime.settings  # type: ignore[assignment]
+    intake = consumers.Intake(settings)
     return tenancy.routes(
         [
-            Route("invoice.fetched", {1: on_invoice_fetched(max_bytes)}),
+            BatchRoute(
+                "invoice.fetched",
+                {1: intake.one},
+                batch_handlers={1: intake.many},
+                max_records=settings.intake_batch_size,
+            ),
+            Route("org.created", {1: consumers.on_org_created}),
+            Route("org.client.linked", {1: consumers.on_client_linked}),
+            Route("org.client.unlinked", {1: consumers.on_client_unlinked}),
+            Route("user.created", {1: consumers.on_user_created}),
+            Route("user.membership.changed", {1: consumers.on_membership_changed}),
             Route("ksef.sync.completed", {1: on_sync_completed}),
+            Route("invoice.sent", {1: issuing.on_invoice_sent}),
+            Route("invoice.send.failed", {1: issuing.on_invoice_send_failed}),
         ]
     )

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
 
-from chassis.db import Conn
 from contracts.ksef_gateway import Direction, InvoiceFetched
 from invoices.domain import Approval, Status, fold
 from invoices.fa3.model import Invoice
@@ -36,22 +34,14 @@ def search_text(invoice: Invoice | None, event: InvoiceFetched) -> str:
     return fold(" ".join(parts))[:SEARCH_TEXT_LIMIT]
 
 
-def _xml_of(event: InvoiceFetched) -> bytes | InvoiceRejected:
-    if event.xml is not None:
-        return event.xml.encode()
-    return InvoiceRejected(
-        "xml_unavailable",
-        f"Treść faktury jest w magazynie ({event.xml_ref});"
-        " pobieranie jej nie jest jeszcze obsługiwane.",
-    )
-
-
 def row_of(event: InvoiceFetched, xml: bytes, max_bytes: int) -> dict[str, Any]:
     """The invoices row for an event: parsed columns, or metadata and the reason it failed."""
     outcome: Invoice | InvoiceRejected
     try:
         outcome = (
-            parse(xml, max_bytes=max_bytes) if xml else InvoiceRejected("empty", "Pusty plik.")
+            parse(xml, max_bytes=max_bytes, with_fields=False)
+            if xml
+            else InvoiceRejected("empty", "Pusty plik.")
         )
     except InvoiceRejected as rejected:
         outcome = rejected
@@ -150,22 +140,16 @@ _DEFAULTS: dict[str, Any] = {
     "due_date": None,
     "split_payment": False,
 }
-_UPDATABLE = [c for c in COLUMNS if c not in ("company_id", "ksef_number", "approval")]
-UPSERT = (
-    f"INSERT INTO invoices (id, {', '.join(COLUMNS)}) VALUES"
-    f" ({', '.join(f'${i}' for i in range(1, len(COLUMNS) + 2))})"
-    " ON CONFLICT (company_id, ksef_number) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATABLE)
-    + ", updated_at = now()"
-    # A stored invoice is final; only one that failed to parse is replaced by a later delivery.
-    " WHERE invoices.status = 'failed' AND EXCLUDED.status = 'parsed'"
-    " RETURNING id, (xmax = 0) AS inserted"
-)
 
 
-async def ingest(conn: Conn, event: InvoiceFetched, *, max_bytes: int) -> str:
-    """Store one fetched invoice (inside the inbox transaction); return what happened."""
-    xml = _xml_of(event)
+def prepare(
+    event: InvoiceFetched, xml: bytes | InvoiceRejected, max_bytes: int
+) -> tuple[list[Any], bytes]:
+    """The invoices row's values (in COLUMNS order) and the raw XML to keep.
+
+    CPU-bound and picklable both ways, so a process pool can run it. An XML that could not be
+    obtained is stored as failed with that reason; one that was obtained is kept whole even
+    when refused (too large, invalid): the original is evidence."""
     if isinstance(xml, InvoiceRejected):
         row = row_of(event, b"", max_bytes) | {
             "status": "failed",
@@ -174,17 +158,11 @@ async def ingest(conn: Conn, event: InvoiceFetched, *, max_bytes: int) -> str:
         }
         raw = b""
     else:
-        # Kept whole even when refused (too large, invalid): the original is evidence.
         row, raw = row_of(event, xml, max_bytes), xml
-    values = [row.get(c, _DEFAULTS.get(c)) for c in COLUMNS]
-    stored = await conn.fetchrow(UPSERT, uuid4(), *values)
-    if stored is None:
-        return f"invoice {event.ksef_number} of {event.company_id} already stored"
-    await conn.execute(
-        "INSERT INTO invoice_documents (invoice_id, xml) VALUES ($1, $2)"
-        " ON CONFLICT (invoice_id) DO UPDATE SET xml = EXCLUDED.xml",
-        stored["id"],
-        raw,
-    )
-    verb = "stored" if stored["inserted"] else "re-parsed"
-    return f"invoice {event.ksef_number} {verb} as {row['status']}"
+    return [row.get(c, _DEFAULTS.get(c)) for c in COLUMNS], raw
+
+
+def prepare_many(
+    items: list[tuple[InvoiceFetched, bytes | InvoiceRejected]], max_bytes: int
+) -> list[tuple[list[Any], bytes]]:
+    return [prepare(event, xml, max_bytes) for event, xml in items]

@@ -1,8 +1,15 @@
 """The invoice list: filters, Polish-aware search, sort by any column, keyset paging, counts.
 
 One SQL statement is assembled from fixed fragments; user values only ever travel as
-parameters. Paging is keyset on (sort expression, id), so a page costs the same at row 10
-and at row 100,000, and rows arriving meanwhile do not shift later pages.
+parameters. Paging is keyset on (sort expression, id), and every sort expression here is
+exactly the middle column of a `(company_id | office_id, expression, id)` index
+(migrations/0010_list_indexes.sql), so a page walks about `limit` index entries at row 10 and
+at row 1,000,000 alike, and rows arriving meanwhile do not shift later pages.
+
+Scopes: a company's user reads the company's range; an office's admins and unrestricted staff
+the office's range (`office_id` is copied onto each invoice); staff limited to assigned
+clients get one ordered range per assigned company, merged (`LATERAL`, `limit` rows each).
+Counting is separate (`count_invoices`) and capped, so no page pays for counting everything.
 """
 
 from __future__ import annotations
@@ -17,11 +24,11 @@ from typing import Any
 from uuid import UUID
 
 from chassis.db import Conn
-from chassis.tenancy import scope
 from chassis.tokens import Principal
 from invoices.domain import InvalidCursor, fold_query
 
-# sort key -> (SQL expression, parser of its cursor value); every expression is non-null.
+# sort key -> (SQL expression, parser of its cursor value); every expression is non-null and
+# spelled exactly as in its indexes, or the planner cannot use them.
 SORTS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "issue_date": ("i.issue_date", date.fromisoformat),
     "sale_date": ("i.sale_date", date.fromisoformat),
@@ -41,22 +48,25 @@ SORTS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "approval": ("i.approval", str),
     "booking": ("i.booking", str),
     "category": ("i.category_name", str),
-    "description": ("i.description", str),
+    # descriptions may be long; a btree key may not, so the order is by the first 100 chars
+    "description": ("left(i.description, 100)", str),
 }
 DATE_FIELDS = {"issue": "i.issue_date", "sale": "i.sale_date", "ksef": "i.ksef_date::date"}
 
-LIST_COLUMNS = (
-    "i.id, i.company_id, o.name AS company_name, i.ksef_number, i.direction, i.status,"
+# Only what a list row shows: no raw XML, no parsed document, no search text.
+INVOICE_COLUMNS = (
+    "i.id, i.company_id, i.ksef_number, i.direction, i.status,"
     " i.error_code, i.error, i.kind, i.invoice_number, i.issue_date, i.sale_date, i.ksef_date,"
     " i.seller_nip, i.seller_name, i.buyer_nip, i.buyer_name, i.counterparty_nip,"
     " i.counterparty_name, i.currency, i.net, i.vat, i.gross, i.due_date, i.split_payment,"
-    " i.category_id, i.category_name, c.colour AS category_colour, i.approval, i.booking,"
-    " i.description, i.exclude_reason"
+    " i.category_id, i.category_name, i.approval, i.booking, i.description, i.exclude_reason"
 )
+LIST_COLUMNS = INVOICE_COLUMNS + ", o.name AS company_name, c.colour AS category_colour"
 FROM = (
     " FROM invoices i LEFT JOIN tenancy_orgs o ON o.org_id = i.company_id"
     " LEFT JOIN categories c ON c.id = i.category_id"
 )
+COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -92,17 +102,38 @@ class Where:
         return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
 
 
+def limited_to_assigned(principal: Principal) -> bool:
+    return principal.is_office and not (
+        principal.all_clients or principal.role in ("admin", "manager")
+    )
+
+
 def visibility(principal: Principal, where: Where) -> None:
     """Tenancy, and the client's choice to hide unapproved purchases from the office."""
-    clause, params = scope(principal, "i.company_id", len(where.params) + 1)
-    where.clauses.append(clause)
-    where.params.extend(params)
-    if principal.is_office:
-        where.clauses.append(
-            "NOT (i.direction = 'purchase' AND i.approval IN ('pending', 'rejected')"
-            " AND EXISTS (SELECT 1 FROM company_settings s WHERE s.company_id = i.company_id"
-            " AND NOT s.office_sees_unapproved))"
+    if not principal.is_office:
+        where.add("i.company_id = {}", principal.org_id)
+        return
+    # office_id on the invoice is kept equal to the company's office in the read model
+    where.add("i.office_id = {}", principal.org_id)
+    if limited_to_assigned(principal):
+        where.add(
+            "i.company_id IN (SELECT company_id FROM tenancy_assignments"
+            " WHERE office_id = {} AND user_id = {})",
+            principal.org_id,
+            principal.user_id,
         )
+    where.clauses.append(
+        "NOT (i.direction = 'purchase' AND i.approval IN ('pending', 'rejected')"
+        " AND EXISTS (SELECT 1 FROM company_settings s WHERE s.company_id = i.company_id"
+        " AND NOT s.office_sees_unapproved))"
+    )
+
+
+def search_pattern(query: str | None) -> str | None:
+    if not query or not (folded := fold_query(query)):
+        return None
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def build_where(principal: Principal, f: Filters) -> Where:
@@ -129,9 +160,8 @@ def build_where(principal: Principal, f: Filters) -> Where:
         where.add("i.booking = ANY({})", list(f.booking))
     if f.status:
         where.add("i.status = {}", f.status)
-    if f.query and (folded := fold_query(f.query)):
-        escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.add("i.search_text LIKE {}", f"%{escaped}%")
+    if pattern := search_pattern(f.query):
+        where.add("i.search_text LIKE {}", pattern)
     return where
 
 
@@ -155,7 +185,24 @@ def decode_cursor(cursor: str, parse: Callable[[str], Any]) -> tuple[Any, UUID]:
 class Page:
     items: list[dict[str, Any]]
     next_cursor: str | None
-    total: int | None
+    total: int | None = None
+    total_capped: bool = False
+
+
+def page_sql(expr: str, where: Where, descending: bool, limit: int) -> str:
+    """The page's rows ordered on the index alone, then joined to names (limit rows only)."""
+    direction = "DESC" if descending else "ASC"
+    order = f"ORDER BY {expr} {direction}, i.id {direction}"
+    inner = (
+        f"SELECT {INVOICE_COLUMNS}, {expr} AS sort_value FROM invoices i{where.sql()}"
+        f" {order} LIMIT {int(limit) + 1}"
+    )
+    return (
+        f"SELECT i.*, o.name AS company_name, c.colour AS category_colour FROM ({inner}) i"
+        " LEFT JOIN tenancy_orgs o ON o.org_id = i.company_id"
+        " LEFT JOIN categories c ON c.id = i.category_id"
+        f" ORDER BY i.sort_value {direction}, i.id {direction}"
+    )
 
 
 async def list_invoices(
@@ -167,24 +214,53 @@ async def list_invoices(
     descending: bool = True,
     limit: int = 50,
     after: str | None = None,
-    with_total: bool = True,
+    with_total: bool = False,
 ) -> Page:
     expr, parse = SORTS[sort]
-    where = build_where(principal, filters)
-    total = None
+    total, capped = (None, False)
     if with_total and after is None:
-        total = await conn.fetchval(f"SELECT count(*) FROM invoices i{where.sql()}", *where.params)
+        total, capped = await count_invoices(conn, principal, filters)
+    where = build_where(principal, filters)
     if after is not None:
         value, last_id = decode_cursor(after, parse)
         where.add(f"({expr}, i.id) {'<' if descending else '>'} ({{}}, {{}})", value, last_id)
-    direction = "DESC" if descending else "ASC"
-    rows = await conn.fetch(
-        f"SELECT {LIST_COLUMNS}, {expr} AS sort_value{FROM}{where.sql()}"
-        f" ORDER BY {expr} {direction}, i.id {direction} LIMIT {int(limit) + 1}",
-        *where.params,
-    )
+    if limited_to_assigned(principal) and filters.company_id is None:
+        rows = await conn.fetch(*assigned_sql(principal, expr, where, descending, limit))
+    else:
+        rows = await conn.fetch(page_sql(expr, where, descending, limit), *where.params)
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = encode_cursor(rows[-1]["sort_value"], rows[-1]["id"]) if more and rows else None
-    items = [{k: v for k, v in dict(r).items() if k != "sort_value"} for r in rows]
-    return Page(items=items, next_cursor=cursor, total=total)
+    items = [{k: v for k, v in r.items() if k != "sort_value"} for r in rows]
+    return Page(items=items, next_cursor=cursor, total=total, total_capped=capped)
+
+
+def assigned_sql(
+    principal: Principal, expr: str, where: Where, descending: bool, limit: int
+) -> tuple[Any, ...]:
+    """Staff limited to assigned clients: each company's first `limit` rows from its own index
+    range, merged. A handful of companies cost a handful of short index walks, where one
+    `company_id IN (...)` scan would sort every invoice of them."""
+    n = len(where.params) + 1
+    per_company = Where([*where.clauses, "i.company_id = a.company_id"], [*where.params])
+    inner = page_sql(expr, per_company, descending, limit)
+    direction = "DESC" if descending else "ASC"
+    sql = (
+        f"SELECT p.* FROM (SELECT company_id FROM tenancy_assignments"
+        f" WHERE office_id = ${n} AND user_id = ${n + 1}) a"
+        f" CROSS JOIN LATERAL ({inner}) p"
+        f" ORDER BY p.sort_value {direction}, p.id {direction} LIMIT {int(limit) + 1}"
+    )
+    return (sql, *where.params, principal.org_id, principal.user_id)
+
+
+async def count_invoices(
+    conn: Conn, principal: Principal, filters: Filters, cap: int = COUNT_CAP
+) -> tuple[int, bool]:
+    """How many invoices match, counting no further than `cap` (then: `cap`, True)."""
+    where = build_where(principal, filters)
+    found = await conn.fetchval(
+        f"SELECT count(*) FROM (SELECT 1 FROM invoices i{where.sql()} LIMIT {int(cap) + 1}) t",
+        *where.params,
+    )
+    return (cap, True) if found > cap else (int(found), False)

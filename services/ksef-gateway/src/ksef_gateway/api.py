@@ -29,24 +29,22 @@ from ksef_gateway.api_models import (
 )
 from ksef_gateway.config import Settings
 from ksef_gateway.gateway import Gateway
-from ksef_gateway.scheduler import Scheduler
-from ksef_gateway.worker import background
 
 XML_LIMIT = 1024 * 1024
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Builds the gateway once the chassis opened the pool; runs the scheduler if enabled."""
+    """Builds the gateway once the chassis opened the pool (the loops run in the worker)."""
     runtime = app.state.runtime
     settings = runtime.settings
     assert isinstance(settings, Settings)
     gw = Gateway.build(runtime.pool, settings)
     app.state.gateway = gw
-    app.state.scheduler = Scheduler(gw)
-    async with background(app.state.scheduler, enabled=settings.scheduler_enabled):
+    try:
         yield
-    await gw.aclose()
+    finally:
+        await gw.aclose()
 
 
 router = APIRouter(tags=["ksef"], lifespan=lifespan)
@@ -58,11 +56,6 @@ def get_gateway(request: Request) -> Gateway:
 
 
 Gw = Annotated[Gateway, Depends(get_gateway)]
-
-
-def _wake(request: Request) -> None:
-    scheduler: Scheduler = request.app.state.scheduler
-    scheduler.wake()
 
 
 async def _company_view(
@@ -152,13 +145,9 @@ async def remove(company_id: UUID, principal: CurrentPrincipal, gw: Gw) -> Respo
 
 
 @router.post("/companies/{company_id}/ksef/sync", status_code=status.HTTP_202_ACCEPTED)
-async def sync_now(
-    company_id: UUID, request: Request, principal: CurrentPrincipal, gw: Gw
-) -> SyncRequested:
-    """Sync now: ahead of the schedule, still within KSeF's limits."""
-    queued = await credentials.sync_now(gw, principal, company_id)
-    _wake(request)
-    return SyncRequested(queued=queued)
+async def sync_now(company_id: UUID, principal: CurrentPrincipal, gw: Gw) -> SyncRequested:
+    """Sync now: ahead of the schedule, still within KSeF's limits (the worker is woken)."""
+    return SyncRequested(queued=await credentials.sync_now(gw, principal, company_id))
 
 
 # --- the office --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from chassis.settings import ServiceSettings
+from contracts.ksef_gateway import INLINE_XML_LIMIT
 
 
 class Settings(ServiceSettings):
@@ -27,3 +28,28 @@ class Settings(ServiceSettings):
     rate_margin_seconds: float = Field(default=2.0, ge=0)
     # Access tokens are refreshed this long before they expire.
     token_refresh_margin_seconds: float = Field(default=120.0, ge=0)
+    # Sending (invoice.send.requested): contexts sent to in parallel per replica.
+    send_enabled: bool = True
+    send_concurrency: int = Field(default=4, ge=1, le=256)
+    send_tick_seconds: float = Field(default=2.0, gt=0)
+    send_lease_seconds: float = Field(default=300.0, gt=0)
+    # First wait after a transient failure (doubles up to 10 minutes).
+    send_retry_seconds: float = Field(default=30.0, gt=0)
+    # An online session unused this long (nothing queued for it) is closed.
+    send_session_idle_seconds: float = Field(default=60.0, gt=0)
+    # MinIO (S3 API) for claim checks of invoices too large to travel inline in Kafka.
+    minio_endpoint: str = Field(min_length=1, description="e.g. http://minio:9000")
+    minio_access_key: str = Field(min_length=1)
+    minio_secret_key: SecretStr = Field(min_length=8)
+    minio_region: str = "us-east-1"
+    # Owned by the gateway, created at first use; `invoices` reads it.
+    ksef_bucket: str = Field(default="rachmistrz-ksef", pattern=r"^[a-z0-9][a-z0-9.-]{2,62}$")
+    # Larger XML goes to MinIO; never above the contract's limit (tests lower it).
+    inline_xml_limit: int = Field(default=INLINE_XML_LIMIT, ge=0, le=INLINE_XML_LIMIT)
+
+    @field_validator("minio_endpoint")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return url.rstrip("/")

@@ -12,10 +12,15 @@ from contracts import new_envelope
 from contracts.ksef_gateway import (
     AUTHORIZATION_CHANGED,
     INVOICE_FETCHED,
+    INVOICE_SEND_FAILED,
+    INVOICE_SENT,
     SYNC_COMPLETED,
     InvoiceFetched,
+    InvoiceSendFailed,
+    InvoiceSent,
     KsefAuthorizationChanged,
     KsefSyncCompleted,
+    SendError,
 )
 from ksef_gateway.domain import SUBJECTS, CompanyAuth
 
@@ -77,9 +82,15 @@ def _date(value: Any) -> datetime | None:
 
 
 async def invoice_fetched(
-    conn: Conn, company_id: UUID, nip: str, subject_type: str, meta: dict[str, Any], xml: bytes
+    conn: Conn,
+    company_id: UUID,
+    nip: str,
+    subject_type: str,
+    meta: dict[str, Any],
+    xml: bytes,
+    xml_ref: str | None = None,
 ) -> None:
-    """Inline XML (under INLINE_XML_LIMIT; larger invoices are refused upstream for now)."""
+    """The XML inline, or only its claim check `xml_ref` (already stored in MinIO)."""
     data = InvoiceFetched(
         company_id=company_id,
         company_nip=nip,
@@ -92,7 +103,8 @@ async def invoice_fetched(
         acquisition_date=_date(meta.get("acquisitionDate")),
         permanent_storage_date=datetime.fromisoformat(meta["permanentStorageDate"]),
         metadata=meta,
-        xml=xml.decode("utf-8"),
+        xml=None if xml_ref else xml.decode("utf-8"),
+        xml_ref=xml_ref,
         xml_size=len(xml),
     )
     envelope = new_envelope(
@@ -102,5 +114,43 @@ async def invoice_fetched(
         producer=PRODUCER,
         org_id=company_id,
         company_nip=nip,
+    )
+    await outbox.add(conn, envelope, key=str(company_id))
+
+
+async def invoice_sent(conn: Conn, data: InvoiceSent, nip: str) -> None:
+    envelope = new_envelope(
+        INVOICE_SENT.event_type,
+        INVOICE_SENT.version,
+        data,
+        producer=PRODUCER,
+        org_id=data.company_id,
+        company_nip=nip,
+    )
+    await outbox.add(conn, envelope, key=str(data.company_id))
+
+
+async def invoice_send_failed(
+    conn: Conn,
+    company_id: UUID,
+    invoice_id: UUID,
+    errors: list[SendError],
+    message: str,
+    *,
+    retryable: bool,
+) -> None:
+    data = InvoiceSendFailed(
+        company_id=company_id,
+        invoice_id=invoice_id,
+        errors=errors,
+        message=message,
+        retryable=retryable,
+    )
+    envelope = new_envelope(
+        INVOICE_SEND_FAILED.event_type,
+        INVOICE_SEND_FAILED.version,
+        data,
+        producer=PRODUCER,
+        org_id=company_id,
     )
     await outbox.add(conn, envelope, key=str(company_id))

@@ -1,4 +1,4 @@
-"""What every use case needs, built once per process: pool, vault, KSeF client, clock."""
+"""What every use case needs, built once per process: pool, vault, KSeF client, clock, MinIO."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ksef_gateway.clock import Clock, ScaledClock
 from ksef_gateway.config import Settings
 from ksef_gateway.governor import RateGovernor
 from ksef_gateway.ksef_client import KsefClient
+from ksef_gateway.storage import MinioStore, ObjectStore
 from ksef_gateway.vault import Vault
 
 
@@ -21,9 +22,16 @@ class Gateway:
     clock: Clock
     governor: RateGovernor
     ksef: KsefClient
+    store: ObjectStore
 
     @classmethod
-    def build(cls, pool: asyncpg.Pool, settings: Settings, clock: Clock | None = None) -> Gateway:
+    def build(
+        cls,
+        pool: asyncpg.Pool,
+        settings: Settings,
+        clock: Clock | None = None,
+        store: ObjectStore | None = None,
+    ) -> Gateway:
         clock = clock or ScaledClock(settings.clock_speed)
         governor = RateGovernor(pool, clock, settings.rate_margin_seconds)
         return cls(
@@ -38,6 +46,7 @@ class Gateway:
             ksef=KsefClient(
                 settings.ksef_base_url, governor, timeout=settings.ksef_timeout_seconds
             ),
+            store=store or MinioStore(settings),
         )
 
     async def aclose(self) -> None:

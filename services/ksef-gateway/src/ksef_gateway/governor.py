@@ -26,6 +26,7 @@ LIMITS: dict[str, tuple[int | None, int | None, int | None]] = {
     "invoiceSend": (10, 30, 180),
     "invoiceStatus": (30, 120, 1200),
     "sessionMisc": (10, 120, 1200),
+    "sessionInvoiceList": (10, 20, 200),
     "other": (10, 30, 120),
     # Unauthenticated and /auth/* calls: 60/s per IP (the context is "*").
     "auth": (60, None, None),

@@ -14,6 +14,7 @@ from ksef_gateway.api import router
 from ksef_gateway.config import Settings
 from ksef_gateway.handlers import routes
 from ksef_gateway.vault import Vault, rewrap_all
+from ksef_gateway.worker import background
 
 DEFINITION = ServiceDefinition(
     name="ksef-gateway",
@@ -21,6 +22,7 @@ DEFINITION = ServiceDefinition(
     migrations=Path(__file__).resolve().parents[2] / "migrations",
     routers=lambda: [router],
     routes=routes,
+    background=background,
     description="Jedyne połączenie z KSeF: autoryzacja firm, synchronizacja faktur, wysyłka.",
 )
 

@@ -56,11 +56,12 @@ async def register(
     key: bytes,
     password: str | None,
     kind: str = "certificate",
+    at: datetime | None = None,
 ) -> OfficeCredential:
     """Register or replace the office credential; verified by a login into the office context."""
     _require_office(principal, manage=True)
     nip = await _office_nip(gw, principal.org_id)
-    credential = xades.load_credential(certificate, key, password, gw.clock.now())
+    credential = xades.load_credential(certificate, key, password, at or gw.clock.now())
     try:
         ref, op = await sessions.login_with_signature(gw, nip, credential)
         tokens = await sessions.finish_login(gw, ref, op)
@@ -201,6 +202,9 @@ async def enroll(gw: Gateway, principal: Principal, name: str) -> OfficeCredenti
             "certificateName": name,
             "certificateType": "Authentication",
             "csr": base64.b64encode(csr).decode(),
+            # Valid from our now, not KSeF's: a KSeF clock running ahead would otherwise give
+            # a certificate that is "not yet valid" for us and for signature checks.
+            "validFrom": gw.clock.now().replace(microsecond=0).isoformat(),
         }
         ref = (await gw.ksef.other("POST", "/certificates/enrollments", nip, token, json=body))[
             "referenceNumber"
@@ -220,13 +224,18 @@ async def enroll(gw: Gateway, principal: Principal, name: str) -> OfficeCredenti
             f"KSeF odmówił wydania certyfikatu: {error.description}",
             details={"ksef_code": error.code},
         ) from error
-    der = base64.b64decode(found["certificates"][0]["certificate"])
-    cert_pem = x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
+    issued = x509.load_der_x509_certificate(
+        base64.b64decode(found["certificates"][0]["certificate"])
+    )
+    cert_pem = issued.public_bytes(serialization.Encoding.PEM)
     key_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     await sessions.forget(gw, principal.org_id)
-    return await register(gw, principal, cert_pem, key_pem, None, kind="ksef_certificate")
+    # KSeF stamps notBefore with its own clock, which may run a little ahead of ours: the
+    # certificate it has just issued must not be refused as "not yet valid".
+    at = max(gw.clock.now(), issued.not_valid_before_utc)
+    return await register(gw, principal, cert_pem, key_pem, None, "ksef_certificate", at)
 
 
 async def _enrolled_serial(gw: Gateway, nip: str, token: str, ref: str) -> str:

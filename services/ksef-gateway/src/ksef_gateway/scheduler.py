@@ -1,5 +1,7 @@
 """Keeps every connected company fresh: leases due checkpoints and runs their sync rounds.
 
+A loop of the worker process (worker.py), woken by NOTIFY on `ksef_sync` from the API.
+
 Each (company, subject type) is due every `sync_interval_seconds` (KSeF asks for >= 15 min);
 "sync now" marks it due with priority, so it jumps the queue while the governor still keeps the
 limits. Checkpoints are leased in PostgreSQL with SKIP LOCKED, so replicas never sync the same
@@ -23,6 +25,7 @@ from ksef_gateway.domain import Checkpoint
 from ksef_gateway.gateway import Gateway
 from ksef_gateway.governor import BudgetExhausted
 from ksef_gateway.ksef_client import KsefError, KsefUnavailable, RateLimited, Unauthorized
+from ksef_gateway.notify import listening
 
 log = get_logger(__name__)
 
@@ -104,7 +107,7 @@ class Scheduler:
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
-        """Look for due work now (after "sync now")."""
+        """Look for due work now (NOTIFY from the API's "sync now" does the same)."""
         self._wake.set()
 
     async def tick(self) -> int:
@@ -142,19 +145,20 @@ class Scheduler:
         log.info("ksef scheduler started", owner=self.owner)
         ticks = 0
         try:
-            while True:
-                self._wake.clear()
-                try:
-                    await self.tick()
-                    ticks += 1
-                    if ticks % 100 == 0:
-                        await self.gw.governor.prune()
-                except (OSError, TimeoutError) as error:
-                    log.warning("scheduler tick failed", error=str(error))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self._wake.wait(), self.gw.settings.scheduler_tick_seconds
-                    )
+            async with listening(self.gw.pool, srepo.NOTIFY_CHANNEL, self._wake):
+                while True:
+                    self._wake.clear()
+                    try:
+                        await self.tick()
+                        ticks += 1
+                        if ticks % 100 == 0:
+                            await self.gw.governor.prune()
+                    except (OSError, TimeoutError) as error:
+                        log.warning("scheduler tick failed", error=str(error))
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(
+                            self._wake.wait(), self.gw.settings.scheduler_tick_seconds
+                        )
         finally:
             for task in list(self._running):
                 task.cancel()

@@ -141,18 +141,22 @@ async def store_tokens(gw: Gateway, company_id: UUID, tokens: Tokens) -> None:
 _locks: dict[UUID, asyncio.Lock] = {}
 
 
-async def access_token(gw: Gateway, auth: CompanyAuth) -> str:
-    """A valid access token for the company's context: cached, refreshed, or a new login."""
-    lock = _locks.setdefault(auth.company_id, asyncio.Lock())
+async def access_token(gw: Gateway, auth: CompanyAuth, key: UUID | None = None) -> str:
+    """A valid access token for the company's context: cached, refreshed, or a new login.
+
+    `key` names the cached session when the same context is entered with another credential
+    (the office sending for a client that reads with its own token); default: the company."""
+    key = key or auth.company_id
+    lock = _locks.setdefault(key, asyncio.Lock())
     async with lock:
-        return await _access_token(gw, auth)
+        return await _access_token(gw, auth, key)
 
 
-async def _access_token(gw: Gateway, auth: CompanyAuth) -> str:
+async def _access_token(gw: Gateway, auth: CompanyAuth, key: UUID) -> str:
     margin = timedelta(seconds=gw.settings.token_refresh_margin_seconds)
     now = gw.clock.now()
     async with gw.pool.acquire() as conn:
-        session = await repo.get_session(conn, auth.company_id)
+        session = await repo.get_session(conn, key)
         if session and session["access_until"] > now + margin:
             return (await vault.get(conn, gw.vault, session["access_secret"])).decode()
         refresh = (
@@ -170,12 +174,12 @@ async def _access_token(gw: Gateway, auth: CompanyAuth) -> str:
         else:
             await store_tokens(
                 gw,
-                auth.company_id,
+                key,
                 Tokens(token, until, refresh, session["refresh_until"]),  # type: ignore[index]
             )
             return token
     tokens = await login(gw, auth)
-    await store_tokens(gw, auth.company_id, tokens)
+    await store_tokens(gw, key, tokens)
     return tokens.access
 
 

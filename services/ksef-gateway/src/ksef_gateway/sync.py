@@ -63,16 +63,30 @@ async def publish(
     items: list[tuple[dict[str, Any], bytes]],
     checkpoint: datetime,
 ) -> int:
-    """Record and publish new invoices in batches; the last batch also moves the checkpoint."""
+    """Record and publish new invoices in batches; the last batch also moves the checkpoint.
+
+    Large XML is stored in MinIO first (claim check), so its outbox row never points at
+    nothing."""
     published = 0
     batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)] or [[]]
     for n, batch in enumerate(batches):
+        refs = {
+            meta["ksefNumber"]: await gw.store.put_invoice(auth.company_id, meta["ksefNumber"], xml)
+            for meta, xml in batch
+            if len(xml) > gw.settings.inline_xml_limit
+        }
         async with gw.pool.acquire() as conn, conn.transaction():
             new = 0
             for meta, xml in batch:
                 if await srepo.mark_fetched(conn, auth.company_id, subject, meta["ksefNumber"]):
                     await events.invoice_fetched(
-                        conn, auth.company_id, auth.company_nip, subject, meta, xml
+                        conn,
+                        auth.company_id,
+                        auth.company_nip,
+                        subject,
+                        meta,
+                        xml,
+                        refs.get(meta["ksefNumber"]),
                     )
                     new += 1
             last = n == len(batches) - 1

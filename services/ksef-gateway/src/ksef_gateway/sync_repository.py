@@ -10,6 +10,9 @@ import asyncpg
 from chassis.db import Conn
 from ksef_gateway.domain import SUBJECTS, Checkpoint
 
+# The worker's scheduler listens here; "sync now" and new companies wake it.
+NOTIFY_CHANNEL = "ksef_sync"
+
 _COLUMNS = (
     "company_id, subject_type, checkpoint, next_due_at, priority, last_started_at,"
     " last_finished_at, last_error, fetched_total, enabled"
@@ -32,6 +35,7 @@ async def ensure_checkpoints(conn: Conn, company_id: UUID, start: datetime, now:
             start,
             now,
         )
+    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
 
 
 async def disable(conn: Conn, company_id: UUID) -> None:
@@ -58,6 +62,7 @@ async def request_now(conn: Conn, company_id: UUID, now: datetime) -> int:
         company_id,
         now,
     )
+    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
     return int(result.split()[-1])
 
 

@@ -1,21 +1,35 @@
-"""The scheduler as a background task of the process (started with the HTTP app's lifespan)."""
+"""The worker's long-running loops (chassis `background`): sync scheduler and send queue.
+
+Both run only in `worker`/`all` processes; the API wakes them through PostgreSQL NOTIFY, so
+separate api and worker deployments work. One gateway (HTTP client, governor) serves both.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable, Sequence
 
+from chassis.runtime import Runtime
+from ksef_gateway.config import Settings
+from ksef_gateway.gateway import Gateway
 from ksef_gateway.scheduler import Scheduler
+from ksef_gateway.send_loop import SendLoop
 
 
-@contextlib.asynccontextmanager
-async def background(scheduler: Scheduler, *, enabled: bool) -> AsyncIterator[None]:
-    task = asyncio.create_task(scheduler.run(), name="ksef-scheduler") if enabled else None
+async def run_loops(gw: Gateway) -> None:
+    """Scheduler and send loop together: if one fails both stop (the worker turns not ready)."""
     try:
-        yield
+        async with asyncio.TaskGroup() as group:
+            if gw.settings.scheduler_enabled:
+                group.create_task(Scheduler(gw).run(), name="ksef-scheduler")
+            if gw.settings.send_enabled:
+                group.create_task(SendLoop(gw).run(), name="ksef-send")
+            group.create_task(asyncio.Event().wait(), name="keep-alive")
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await gw.aclose()
+
+
+def background(runtime: Runtime) -> Sequence[Callable[[], Awaitable[None]]]:
+    settings = runtime.settings
+    assert isinstance(settings, Settings)
+    return (lambda: run_loops(Gateway.build(runtime.pool, settings)),)

@@ -22,6 +22,7 @@ from ksef_gateway.config import Settings
 from ksef_gateway.gateway import Gateway
 from ksef_gateway.main import DEFINITION
 from ksef_gateway.scheduler import Scheduler
+from ksef_gateway.send_loop import SendLoop
 from ksef_gateway.testing import SimCompany, ksef_nip
 
 
@@ -51,23 +52,26 @@ def settings_for(dsn: str, sim_url: str, key_file: Path, **extra: object) -> Set
         auth_public_key_file=key_file,
         ksef_base_url=f"{sim_url}/v2",
         secrets_master_key="k" * 40,
-        scheduler_enabled=False,
+        minio_endpoint=stack_env("MINIO_ENDPOINT"),
+        minio_access_key=stack_env("MINIO_ACCESS_KEY"),
+        minio_secret_key=stack_env("MINIO_SECRET_KEY"),
+        ksef_bucket="rachmistrz-ksef-test",
         **extra,  # type: ignore[arg-type]
     )
 
 
 class Api:
+    """The API app in-process, plus the worker's loops driven by hand (tick, drain)."""
+
     def __init__(self, client: httpx.AsyncClient, app: object) -> None:
         self.client = client
         self.app = app
+        self.scheduler = Scheduler(self.gateway)
+        self.sender = SendLoop(self.gateway)
 
     @property
     def gateway(self) -> Gateway:
         return self.app.state.gateway  # type: ignore[attr-defined, no-any-return]
-
-    @property
-    def scheduler(self) -> Scheduler:
-        return self.app.state.scheduler  # type: ignore[attr-defined, no-any-return]
 
 
 @pytest.fixture

@@ -176,3 +176,42 @@ async def test_an_outage_resumes_from_the_checkpoint_with_nothing_lost_or_double
     await sync_all(api)
     got = [n for n, d in await fetched(pool) if d == "sales"]
     assert sorted(got) == sorted(first + second)
+
+
+async def test_office_enrolls_a_ksef_certificate_from_its_seal_and_logs_in_with_it(
+    api: Api,
+    pool: asyncpg.Pool,
+    tokens: TokenFactory,
+    office: tuple[UUID, str],
+    sim: httpx.AsyncClient,
+    sim_url: str,
+) -> None:
+    await register_office(api, tokens, office)
+    employee = await api.client.post(
+        "/office/credential/enroll", json={}, headers=office_headers(tokens, office[0], "employee")
+    )
+    assert employee.status_code == 403
+    bad = await api.client.post(
+        "/office/credential/enroll",
+        json={"certificate_name": "<x>"},
+        headers=office_headers(tokens, office[0]),
+    )
+    assert bad.status_code == 422
+    resp = await api.client.post(
+        "/office/credential/enroll",
+        json={"certificate_name": "Biuro testowe"},
+        headers=office_headers(tokens, office[0]),
+    )
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["kind"] == "ksef_certificate"
+    assert "PRIVATE" not in resp.text
+    stored = await pool.fetchrow("SELECT kind, certificate_pem FROM office_credentials")
+    assert stored["kind"] == "ksef_certificate"
+    # The enrolled certificate alone now logs the office into a client's context.
+    await pool.execute("DELETE FROM ksef_sessions")
+    client, client_nip = await client_company(pool, office[0])
+    await (await owner(sim, sim_url, client_nip)).grant(office[1], "InvoiceRead")
+    ok = await api.client.put(
+        f"/companies/{client}/ksef/office", json={}, headers=office_headers(tokens, office[0])
+    )
+    assert ok.json()["authorization"]["status"] == "active", ok.text

@@ -30,11 +30,15 @@ def own_routes(links: Links) -> list[Route]:
     async def on_tax_item_due(conn: Conn, event: Envelope[Any]) -> str:
         return await notices.tax_item_due(conn, event.data, links)
 
+    async def on_invoice_send_failed(conn: Conn, event: Envelope[Any]) -> str:
+        return await notices.invoice_send_failed(conn, event.data, links, event_id=event.event_id)
+
     handlers: dict[str, EffectHandler] = {
         "user.membership.changed": on_membership_changed,
         "notification.requested": on_notification_requested,
         "inquiry.requested": on_inquiry_requested,
         "tax.item.due": on_tax_item_due,
+        "invoice.send.failed": on_invoice_send_failed,
     }
     return [Route(topic, {1: handler}) for topic, handler in handlers.items()]
 

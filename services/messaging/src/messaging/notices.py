@@ -5,10 +5,13 @@ Each function runs inside the inbox transaction of the event that caused it.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from chassis.db import Conn
 from chassis.tenancy import get_org
 from contracts.auth import NotificationRequested
 from contracts.invoices import InquiryRequested
+from contracts.ksef_gateway import InvoiceSendFailed
 from contracts.taxes import DueStage, TaxItemDue
 from messaging import members, outgoing
 from messaging import repository as repo
@@ -78,6 +81,57 @@ async def open_inquiry(conn: Conn, d: InquiryRequested, links: Links) -> str:
     return f"inquiry {d.inquiry_id} opened thread {thread.id}"
 
 
+async def email_company(
+    conn: Conn,
+    company_id: UUID,
+    *,
+    cause: object,
+    template: str,
+    category: str,
+    params: dict[str, str],
+) -> tuple[int, int]:
+    """One e-mail per person of the company (per their settings); returns (queued, people)."""
+    company = await get_org(conn, company_id)
+    people = await members.company_people(conn, company_id)
+    queued = 0
+    for person in people:
+        status = await outgoing.queue(
+            conn,
+            NewEmail(
+                notification_id=derived_id(template, cause, person.user_id),
+                template=template,
+                category=category,
+                to_email=person.email,
+                to_name=person.full_name,
+                params={"company_name": company.name if company else "", **params},
+                user_id=person.user_id,
+                org_id=company_id,
+            ),
+        )
+        queued += status == "pending"
+    return queued, len(people)
+
+
+async def invoice_send_failed(
+    conn: Conn, d: InvoiceSendFailed, links: Links, *, event_id: UUID
+) -> str:
+    """Tell the company's people that KSeF refused an invoice they issued (once per event:
+    a second refusal of the same invoice after a correction is news again)."""
+    queued, people = await email_company(
+        conn,
+        d.company_id,
+        cause=event_id,
+        template="invoice_send_failed",
+        category="invoices",
+        params={
+            "link": links.invoice(d.invoice_id),
+            "message": d.message,
+            "retryable": "yes" if d.retryable else "",
+        },
+    )
+    return f"invoice {d.invoice_id} refused: {queued} of {people} e-mailed"
+
+
 def polish_amount(grosze: int) -> str:
     """1234567 -> '12 345,67 zł' (a non-breaking space groups thousands, as Polish prints)."""
     zloty, rest = divmod(grosze, 100)
@@ -86,31 +140,19 @@ def polish_amount(grosze: int) -> str:
 
 async def tax_item_due(conn: Conn, d: TaxItemDue, links: Links) -> str:
     """Tell the company's people that a tax or fee is due soon or overdue (per settings)."""
-    company = await get_org(conn, d.company_id)
-    people = await members.company_people(conn, d.company_id)
-    statuses = []
-    for person in people:
-        status = await outgoing.queue(
-            conn,
-            NewEmail(
-                notification_id=derived_id("tax", d.item_id, d.stage.value, person.user_id),
-                template="tax_due",
-                category="tax_due",
-                to_email=person.email,
-                to_name=person.full_name,
-                params={
-                    "link": links.taxes(d.company_id),
-                    "title": d.title,
-                    "amount": polish_amount(d.outstanding_grosze or d.amount_grosze),
-                    "due_date": d.due_date.strftime("%d.%m.%Y"),
-                    "stage": "overdue" if d.stage is DueStage.overdue else "upcoming",
-                    "account": d.account,
-                    "company_name": company.name if company else "",
-                },
-                user_id=person.user_id,
-                org_id=d.company_id,
-            ),
-        )
-        statuses.append(status)
-    sent = statuses.count("pending")
-    return f"tax item {d.item_id} {d.stage.value}: {sent} of {len(people)} e-mailed"
+    queued, people = await email_company(
+        conn,
+        d.company_id,
+        cause=f"{d.item_id}:{d.stage.value}",
+        template="tax_due",
+        category="tax_due",
+        params={
+            "link": links.taxes(d.company_id),
+            "title": d.title,
+            "amount": polish_amount(d.outstanding_grosze or d.amount_grosze),
+            "due_date": d.due_date.strftime("%d.%m.%Y"),
+            "stage": "overdue" if d.stage is DueStage.overdue else "upcoming",
+            "account": d.account,
+        },
+    )
+    return f"tax item {d.item_id} {d.stage.value}: {queued} of {people} e-mailed"

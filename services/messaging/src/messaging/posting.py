@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID, uuid4
 
 from chassis import outbox
@@ -44,6 +44,9 @@ class Links:
     def thread(self, thread_id: UUID) -> str:
         return f"{self.public_url.rstrip('/')}/wiadomosci/{thread_id}"
 
+    def invoice(self, invoice_id: UUID) -> str:
+        return f"{self.public_url.rstrip('/')}/faktury/{invoice_id}"
+
     def taxes(self, company_id: UUID) -> str:
         return f"{self.public_url.rstrip('/')}/podatki?firma={company_id}"
 
@@ -70,6 +73,8 @@ async def post(
     links: Links,
     message_id: UUID | None = None,
 ) -> PostedMessage:
+    if thread.office_id is None:
+        thread = await _adopt_office(conn, thread)
     author_name = None
     if author_user_id is not None and author_org_id is not None:
         author_name = await members.display_name(conn, author_user_id, author_org_id)
@@ -99,6 +104,18 @@ async def post(
         ),
     )
     return PostedMessage(thread=thread, message=message, emails=emails)
+
+
+async def _adopt_office(conn: Conn, thread: Thread) -> Thread:
+    """A thread opened before its company's office was known here (events of different
+    topics arrive in any order) takes the office on its next message."""
+    company = await get_org(conn, thread.company_id)
+    if company is None or company.office_id is None:
+        return thread
+    await conn.execute(
+        "UPDATE threads SET office_id = $2 WHERE id = $1", thread.id, company.office_id
+    )
+    return replace(thread, office_id=company.office_id)
 
 
 async def _publish(conn: Conn, thread: Thread, message: Message) -> None:

@@ -32,6 +32,9 @@ TEMPLATES: dict[str, TemplateSpec] = {
     "new_message": TemplateSpec(
         required=("link", "thread_subject", "author", "excerpt"), optional=("company_name",)
     ),
+    "invoice_send_failed": TemplateSpec(
+        required=("link", "message"), optional=("company_name", "retryable")
+    ),
     "tax_due": TemplateSpec(
         required=("link", "title", "amount", "due_date", "stage"),
         optional=("company_name", "account"),

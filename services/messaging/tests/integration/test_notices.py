@@ -12,8 +12,9 @@ import httpx
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from chassis.testing import TokenFactory, seed_org
-from contracts.auth import MembershipChanged, OrgKind
+from contracts.auth import MembershipChanged, OrgCreated, OrgKind
 from contracts.invoices import InquiryInvoice, InquiryRequested
+from contracts.ksef_gateway import InvoiceSendFailed, SendError
 from contracts.taxes import DueStage, TaxItemDue, TaxKind
 
 Events = Callable[..., bytes]
@@ -142,3 +143,56 @@ async def test_memberships_follow_auth_events(
         assert [tuple(r) for r in rows] == [("a@example.com", "admin")]
         await br.publish(change(None, "a@example.com"), topic="user.membership.changed")
     assert await pool.fetchval("SELECT count(*) FROM members") == 0
+
+
+async def test_an_inquiry_that_overtakes_its_company_event_joins_the_office_later(
+    broker: KafkaBroker,
+    events: Events,
+    pool: asyncpg.Pool,
+    people: Any,
+    api: httpx.AsyncClient,
+    tokens: TokenFactory,
+) -> None:
+    office, company = uuid4(), uuid4()
+    client, client_email = await people.add(company, kind="company", role="client")
+    company_created = OrgCreated(
+        org_id=company, kind=OrgKind.company, nip="5261040828", name="Firma", office_id=office
+    )
+    async with TestKafkaBroker(broker) as br:
+        await br.publish(
+            events("inquiry.requested", _inquiry(company, client)), topic="inquiry.requested"
+        )
+        assert await pool.fetchval("SELECT office_id FROM threads") is None
+        await br.publish(events("org.created", company_created), topic="org.created")
+    headers = tokens.headers(office, org_kind="office", role="admin")
+    [listed] = (await api.get("/threads", headers=headers)).json()["items"]
+    reply = await api.post(
+        f"/threads/{listed['thread']['id']}/messages",
+        json={"body": "Już sprawdzam."},
+        headers=headers,
+    )
+    assert reply.status_code == 201
+    assert await pool.fetchval("SELECT office_id FROM threads") == office
+    assert await pool.fetchval("SELECT to_email FROM emails") == client_email
+
+
+async def test_an_invoice_ksef_refused_is_emailed_to_the_company_people(
+    broker: KafkaBroker, events: Events, pool: asyncpg.Pool, people: Any
+) -> None:
+    _, company = await _orgs(pool)
+    _, owner_email = await people.add(company, kind="company", role="owner")
+    invoice = uuid4()
+    failed = InvoiceSendFailed(
+        company_id=company,
+        invoice_id=invoice,
+        errors=[SendError(code=450, description="Błąd weryfikacji semantyki dokumentu")],
+        message="Faktura ma błędny NIP nabywcy.",
+        retryable=True,
+    )
+    async with TestKafkaBroker(broker) as br:
+        await br.publish(events("invoice.send.failed", failed), topic="invoice.send.failed")
+    [row] = await pool.fetch("SELECT to_email, category, subject, body_text FROM emails")
+    assert (row["to_email"], row["category"]) == (owner_email, "invoices")
+    assert row["subject"] == "KSeF nie przyjął faktury firmy Sklep Ola"
+    assert "Faktura ma błędny NIP nabywcy." in row["body_text"]
+    assert f"https://rachmistrz.example/faktury/{invoice}" in row["body_text"]

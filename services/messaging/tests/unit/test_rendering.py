@@ -21,6 +21,7 @@ SAMPLES = {
         "excerpt": "Treść",
         "company_name": "Firma",
     },
+    "invoice_send_failed": {"link": LINK, "message": "Błędny NIP nabywcy.", "retryable": "yes"},
     "tax_due": {
         "link": LINK,
         "title": "VAT",

@@ -120,7 +120,7 @@ async def list_sessions(
         if op.redeemed and not op.revoked
     ]
     ops.sort(key=lambda op: op.started, reverse=True)
-    start = _decode_continuation(continuation)
+    start = decode_continuation(continuation)
     page = ops[start : start + pageSize]
     items = [
         {
@@ -135,13 +135,17 @@ async def list_sessions(
     return {"continuationToken": token, "items": items}
 
 
-def _decode_continuation(token: str | None) -> int:
+def decode_continuation(token: str | None) -> int:
+    """The offset in a `x-continuation-token` (Base64 of the number); 21418 when malformed."""
     if not token:
         return 0
     try:
-        return int(base64.b64decode(token).decode())
-    except ValueError as exc:
-        raise KsefError(21418, "Przekazany token kontynuacji ma nieprawidłowy format.") from exc
+        offset = int(base64.b64decode(token, validate=True).decode())
+    except ValueError:
+        offset = -1  # binascii.Error and UnicodeDecodeError are ValueErrors too
+    if offset < 0:
+        raise KsefError(21418, "Przekazany token kontynuacji ma nieprawidłowy format.")
+    return offset
 
 
 @router.delete("/sessions/current", status_code=204)

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import retrieval
 from .errors import KsefError
 from .invoice_query import plays_role
-from .invoices import sha256_b64
 from .security import Principal, access
 from .simulator import Simulator, get_sim
 
@@ -113,5 +112,6 @@ async def download(
             f"Faktura o numerze KSeF {ksefNumber} została przetworzona, ale nie jest jeszcze "
             "dostępna do pobrania. Spróbuj ponownie później.",
         )
-    headers = {"x-ms-meta-hash": sha256_b64(inv.xml)}
-    return Response(inv.xml, media_type="application/xml", headers=headers)
+    xml = inv.xml  # seeded invoices are rendered on each read: render once
+    headers = {"x-ms-meta-hash": inv.invoice_hash}
+    return Response(xml, media_type="application/xml", headers=headers)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel, Field
 
+from .api_auth import decode_continuation
 from .clock import iso
 from .domain import KsefToken
 from .errors import Forbidden, KsefError
@@ -108,7 +109,7 @@ async def list_tokens(
         and (authorIdentifierType is None or t.author.type == authorIdentifierType)
     ]
     tokens.sort(key=lambda t: t.created, reverse=True)
-    start = int(base64.b64decode(continuation).decode()) if continuation else 0
+    start = decode_continuation(continuation)
     page = tokens[start : start + pageSize]
     more = start + pageSize < len(tokens)
     next_token = base64.b64encode(str(start + pageSize).encode()).decode() if more else None

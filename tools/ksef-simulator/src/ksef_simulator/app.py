@@ -51,7 +51,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.sim = sim
     install_error_handlers(app)
     v2 = APIRouter(prefix="/v2")
+    # Invoice retrieval first: routes are matched in order, and these carry the bulk of traffic.
     for module in (
+        api_invoices,
+        api_exports,
         api_auth,
         api_certificates,
         api_misc,
@@ -59,8 +62,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         api_permissions,
         api_permission_grants,
         api_permission_queries,
-        api_invoices,
-        api_exports,
         api_batch,
         # Before api_sessions: `/sessions/{ref}/invoices/failed` must win over `.../{invoiceRef}`.
         api_session_queries,

@@ -13,6 +13,8 @@ class Settings(BaseSettings):
     state: str = "memory"
     seed: int = 1
     seed_companies: int = 3
+    # "NIP=Name;NIP=Name": companies seeded first with these NIPs and names (the demo's).
+    named_companies: str = ""
     seed_invoices: int = 20
     # Seeded invoices are spread over this many days before startup.
     seed_days: float = 60.0

@@ -120,12 +120,15 @@ async def query_metadata(
     now, hwm = snapshot(sim, key, offset == 0)
     window = resolve_window(filters["dateRange"], now, hwm)
     query = build_query(context, filters, window, now, desc)
-    # Counting one record past the cap tells whether the filter set was truncated.
     start, end = offset * size, min((offset + 1) * size, RECORD_CAP)
-    found = await sim.store.query_page(query, start, max(0, end - start), RECORD_CAP + 1)
+    last_page = (offset + 1) * size >= RECORD_CAP
+    # Counting one record past the page tells `hasMore`; on the page that reaches the cap,
+    # one record past the cap tells whether the filter set was truncated.
+    cap = RECORD_CAP + 1 if last_page else max(end, start) + 1
+    found = await sim.store.query_page(query, start, max(0, end - start), cap)
     return {
         "hasMore": found.total > max(end, start),
-        "isTruncated": found.total > RECORD_CAP and (offset + 1) * size >= RECORD_CAP,
+        "isTruncated": last_page and found.total > RECORD_CAP,
         "permanentStorageHwmDate": iso(window.hwm) if window.hwm else None,
         "invoices": [invoice_metadata(inv) for inv in found.rows],
     }

@@ -9,7 +9,7 @@ from fastapi import Request
 
 from .domain import Ident
 from .errors import Forbidden, Unauthorized
-from .simulator import get_sim
+from .simulator import sim_of
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def access(group: str, *required: str) -> Callable[[Request], Awaitable[Principa
     """Dependency: a valid access token, within the rate limit, with any of `required`."""
 
     async def guard(request: Request) -> Principal:
-        sim = get_sim(request)
+        sim = sim_of(request)
         principal = Principal.from_claims(sim.tokens.decode(bearer(request), "ContextToken"))
         key = (principal.context.value, client_ip(request), _limit_key(group, request))
         sim.limiter.check(group, key)
@@ -78,4 +78,4 @@ def access(group: str, *required: str) -> Callable[[Request], Awaitable[Principa
 
 async def public_limit(request: Request) -> None:
     """Unauthenticated and auth-flow endpoints: 60 req/s per client IP."""
-    get_sim(request).limiter.check("public", (client_ip(request), _route_path(request)))
+    sim_of(request).limiter.check("public", (client_ip(request), _route_path(request)))

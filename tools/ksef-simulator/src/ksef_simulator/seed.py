@@ -49,12 +49,32 @@ def valid_nip(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(check)
 
 
+# Companies with fixed NIPs and names, seeded first (the demo's client companies, which the
+# portal's demo accounts belong to). Set once at startup from KSEF_SIM_NAMED_COMPANIES.
+NAMED: list[tuple[str, str]] = []
+
+
+def set_named(spec: str) -> None:
+    """`"NIP=Name;NIP=Name"`; NIPs must be valid, names non-empty."""
+    NAMED.clear()
+    for item in filter(None, (part.strip() for part in spec.split(";"))):
+        nip, _, name = item.partition("=")
+        if not (len(nip) == 10 and nip.isdigit() and name.strip()):
+            raise ValueError(f"bad named company {item!r}: expected NIP=Name")
+        NAMED.append((nip, name.strip()))
+    companies.cache_clear()
+
+
 @cache
 def companies(seed: int, count: int) -> list[Party]:
     """The seeded companies (cached: the list is shared and must not be changed)."""
     rng = random.Random(seed)
     firms: list[Party] = []
     seen: set[str] = set()
+    for nip, name in NAMED[:count]:
+        street = f"{rng.choice(STREETS)} {rng.randint(1, 200)}"
+        seen.add(nip)
+        firms.append(Party(nip, name, street, rng.choice(CITIES)))
     while len(firms) < count:
         nip = valid_nip(rng)
         name = f"{rng.choice(NAMES)} {len(firms) + 1} {rng.choice(FORMS)}"

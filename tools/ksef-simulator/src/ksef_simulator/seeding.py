@@ -52,6 +52,7 @@ async def load(
 async def load_from_settings(sim: Simulator) -> SeedReport:
     """The seed chosen by the settings, and the arrival stream over the same companies."""
     s = sim.settings
+    seed.set_named(s.named_companies)
     report = await load(sim, s.seed, s.seed_companies, s.seed_invoices, s.seed_days)
     firms = seed.companies(s.seed, s.seed_companies)
     sim.arrivals.configure(s.seed, firms, s.arrivals_per_company_hour, sim.clock.now())

@@ -49,6 +49,12 @@ class Simulator:
         )
 
 
-def get_sim(request: Request) -> Simulator:
+def sim_of(request: Request) -> Simulator:
     sim: Simulator = request.app.state.sim
     return sim
+
+
+async def get_sim(request: Request) -> Simulator:
+    """FastAPI dependency. Async on purpose: FastAPI runs a plain `def` dependency in a worker
+    thread, and that hop cost about a millisecond per request (`benchmarks/ksef_simulator.py`)."""
+    return sim_of(request)

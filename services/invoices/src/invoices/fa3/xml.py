@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from lxml import etree  # type: ignore[import-untyped]
 
@@ -11,6 +12,7 @@ NS = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 Q = f"{{{NS}}}"
 
 
+@lru_cache(maxsize=1024)  # the same few hundred paths, looked up for every invoice
 def q(path: str) -> str:
     """`A/B` -> `{ns}A/{ns}B`."""
     return "/".join(f"{Q}{part}" for part in path.split("/"))

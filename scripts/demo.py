@@ -1,0 +1,108 @@
+"""Demo onboarding through the public APIs, as an office would do it (called by demo.sh).
+
+The accounts already exist (`python -m auth.bootstrap demo`). This logs in as the office
+administrator, registers the office's certificate for central authorisation, lets every client
+grant the office access in the KSeF simulator (its TEST-environment `/testdata` endpoint), and
+switches each client to the office's authorisation; the gateway's scheduler then pulls the
+invoices. Idempotent: every step checks what is already there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+import httpx
+
+from ksef_gateway.testing import self_signed
+
+OFFICE_EMAIL = "admin@demo.rachmistrz.pl"
+# The client whose KSeF access is left ungranted, so the office sees a "no permission" status.
+UNGRANTED_NIP = "1132853869"
+
+
+def login(api: httpx.Client, email: str, password: str, kind: str) -> tuple[str, str]:
+    """(access token, org id) of the user's first context of `kind`."""
+    first = api.post("/api/auth/login", json={"email": email, "password": password})
+    first.raise_for_status()
+    contexts = [c for c in first.json()["contexts"] if c["org"]["kind"] == kind]
+    org_id = contexts[0]["org"]["id"]
+    second = api.post(
+        "/api/auth/login", json={"email": email, "password": password, "org_id": org_id}
+    )
+    second.raise_for_status()
+    return second.json()["access_token"], org_id
+
+
+def retry(call: Any, what: str, seconds: float = 60) -> httpx.Response:
+    """Events take a moment to reach the other services' read models: retry 404s."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response: httpx.Response = call()
+        if response.status_code != 404 or time.monotonic() > deadline:
+            if response.is_error:
+                sys.exit(f"demo: {what} failed: {response.status_code} {response.text}")
+            return response
+        time.sleep(1)
+
+
+def grant_office(sim: httpx.Client, client_nip: str, office_nip: str) -> None:
+    response = sim.post(
+        "/v2/testdata/permissions",
+        json={
+            "contextIdentifier": {"type": "Nip", "value": client_nip},
+            "authorizedIdentifier": {"type": "Nip", "value": office_nip},
+            "permissions": [
+                {"permissionType": "InvoiceRead", "description": "Biuro rachunkowe (demo)"},
+                {"permissionType": "InvoiceWrite", "description": "Biuro rachunkowe (demo)"},
+            ],
+        },
+    )
+    if response.is_error:
+        sys.exit(f"demo: granting {office_nip} access to {client_nip} failed: {response.text}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--gateway", required=True)
+    parser.add_argument("--simulator", required=True)
+    parser.add_argument("--password", required=True)
+    args = parser.parse_args()
+    api = httpx.Client(base_url=args.gateway, timeout=30)
+    sim = httpx.Client(base_url=args.simulator, timeout=30)
+
+    token, office_id = login(api, OFFICE_EMAIL, args.password, "office")
+    api.headers["Authorization"] = f"Bearer {token}"
+    office = api.get(f"/api/auth/organisations/{office_id}")
+    office.raise_for_status()
+    office_nip = office.json()["nip"]
+
+    credential = api.get("/api/ksef-gateway/office/credential")
+    if credential.status_code in (404, 409):  # 404: office unknown yet; 409: no credential
+        cert, key = self_signed(office_nip, seal=True)
+        retry(
+            lambda: api.put(
+                "/api/ksef-gateway/office/credential",
+                json={"certificate_pem": cert, "private_key_pem": key},
+            ),
+            "registering the office certificate",
+        )
+
+    clients = api.get("/api/auth/clients", params={"limit": 100})
+    clients.raise_for_status()
+    body = clients.json()
+    items = body["items"] if isinstance(body, dict) else body
+    for client in items:
+        if client["nip"] != UNGRANTED_NIP:
+            grant_office(sim, client["nip"], office_nip)
+        retry(
+            lambda c=client: api.put(f"/api/ksef-gateway/companies/{c['id']}/ksef/office", json={}),
+            f"central authorisation of {client['name']}",
+        )
+    print(f"demo: {len(items)} clients use the office's KSeF authorisation")
+
+
+if __name__ == "__main__":
+    main()

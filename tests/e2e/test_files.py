@@ -28,8 +28,9 @@ from tests.e2e.stack import Stack
 
 SIZE = 50 * 1000 * 1000
 CHUNK = 256 * 1024
-# Growth of the service's peak RSS allowed while 50 MB pass through it: a few 5 MiB parts.
-MAX_GROWTH = 25 * 1024 * 1024
+# Growth of the service's peak RSS allowed while 50 MB pass through it, one-time costs included
+# (measured: about 10 MiB from a fresh process; a part in flight is 5 MiB).
+MAX_GROWTH = 20 * 1024 * 1024
 # Allocator noise between two uploads of different sizes.
 SLACK_KIB = 4 * 1024
 BOUNDARY = "rachmistrz-e2e-boundary"

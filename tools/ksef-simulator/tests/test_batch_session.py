@@ -85,6 +85,12 @@ async def test_batch_of_two_parts_is_processed_per_invoice_with_upos(
 
     close = await http.post(f"/v2/sessions/batch/{ref}/close", headers=seller.auth())
     assert_response(close, "/sessions/batch/{referenceNumber}/close", "post")
+    # Processing is asynchronous: 150 until the simulated processing time has passed.
+    processing = await http.get(f"/v2/sessions/{ref}", headers=seller.auth())
+    assert_response(processing, "/sessions/{referenceNumber}")
+    assert processing.json()["status"] == {"code": 150, "description": "Trwa przetwarzanie"}
+    assert processing.json()["invoiceCount"] == 0
+    sim.clock.advance(sim.settings.batch_processing_seconds)
     status = await http.get(f"/v2/sessions/{ref}", headers=seller.auth())
     assert_response(status, "/sessions/{referenceNumber}")
     body = status.json()
@@ -121,6 +127,7 @@ async def test_targz_package_is_accepted(http: httpx.AsyncClient, sim: Simulator
     await upload(http, opened, parts)
     ref = opened.json()["referenceNumber"]
     await http.post(f"/v2/sessions/batch/{ref}/close", headers=seller.auth())
+    sim.clock.advance(sim.settings.batch_processing_seconds)
     status = await http.get(f"/v2/sessions/{ref}", headers=seller.auth())
     assert (status.json()["status"]["code"], status.json()["successfulInvoiceCount"]) == (200, 1)
 
@@ -193,3 +200,38 @@ async def test_batch_needs_invoice_write_and_stays_in_its_context(
     assert code(listed) == 21173
     anonymous = await http.post(f"/v2/sessions/batch/{ref}/close")
     assert anonymous.status_code == 401
+
+
+async def process_batch(
+    client: KsefClient, sim: Simulator, files: dict[str, bytes]
+) -> dict[str, Any]:
+    """Open, upload, close and let the package be processed; returns the session status."""
+    opened, parts = await open_batch(client, zip_archive(files))
+    await upload(client.http, opened, parts)
+    ref = opened.json()["referenceNumber"]
+    await client.http.post(f"/v2/sessions/batch/{ref}/close", headers=client.auth())
+    sim.clock.advance(sim.settings.batch_processing_seconds)
+    status = await client.http.get(f"/v2/sessions/{ref}", headers=client.auth())
+    listed = await client.http.get(f"/v2/sessions/{ref}/invoices", headers=client.auth())
+    return {**status.json(), "invoices": listed.json()["invoices"]}
+
+
+async def test_processing_finishes_when_the_session_is_listed_too(
+    http: httpx.AsyncClient, sim: Simulator
+) -> None:
+    seller = KsefClient(http)
+    await seller.login_xades(self_signed(nip=SELLER), SELLER)
+    archive = zip_archive({"a.xml": sample_invoice("L1", sim.clock.now().date().isoformat())})
+    opened, parts = await open_batch(seller, archive)
+    await upload(http, opened, parts)
+    ref = opened.json()["referenceNumber"]
+    await http.post(f"/v2/sessions/batch/{ref}/close", headers=seller.auth())
+    params = {"sessionType": "Batch", "statuses": "InProgress"}
+    in_progress = await http.get("/v2/sessions", params=params, headers=seller.auth())
+    assert [s["status"]["code"] for s in in_progress.json()["sessions"]] == [150]
+    late_upload = opened.json()["partUploadRequests"][0]["url"]
+    assert (await http.put(late_upload, content=parts[0])).status_code == 403
+    sim.clock.advance(sim.settings.batch_processing_seconds)
+    params["statuses"] = "Succeeded"
+    done = await http.get("/v2/sessions", params=params, headers=seller.auth())
+    assert [s["referenceNumber"] for s in done.json()["sessions"]] == [ref]

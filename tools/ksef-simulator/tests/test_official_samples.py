@@ -40,6 +40,7 @@ async def test_official_sample_is_accepted(
         await upload(http, opened, parts)
         ref = opened.json()["referenceNumber"]
         await http.post(f"/v2/sessions/batch/{ref}/close", headers=seller.auth())
+        sim.clock.advance(sim.settings.batch_processing_seconds)
         listed = await http.get(f"/v2/sessions/{ref}/invoices", headers=seller.auth())
         [status] = listed.json()["invoices"]
     else:

@@ -12,7 +12,7 @@ describe("the API client", () => {
     fakeFetch({
       "POST /api/auth/login": { status: 401, body: { error: { code: "invalid_credentials", message: "Nieprawidłowy e-mail lub hasło." } } },
     });
-    const error = await api("/auth/login", { json: {}, anonymous: true }).catch((e) => e);
+    const error = await api<never>("/auth/login", { json: {}, anonymous: true }).catch((e: ApiError) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe("invalid_credentials");
     expect(error.message).toBe("Nieprawidłowy e-mail lub hasło.");
@@ -20,7 +20,7 @@ describe("the API client", () => {
 
   it("explains a gateway 502 in Polish", async () => {
     fakeFetch({ "GET /api/taxes/x": { status: 502, body: { detail: "upstream service unavailable" } } });
-    const error = await api("/taxes/x").catch((e) => e);
+    const error = await api<never>("/taxes/x").catch((e: ApiError) => e);
     expect(error.message).toMatch(/chwilowo niedostępna/);
   });
 

@@ -55,7 +55,9 @@ export interface InvoiceDetails extends InvoiceRow {
 export interface InvoicePage {
   items: InvoiceRow[];
   next_cursor: string | null;
+  /** Matching invoices (counted up to 10 000), on a first page asked with `count`. */
   total: number | null;
+  total_capped?: boolean;
 }
 
 export type SortKey =
@@ -79,6 +81,7 @@ export interface InvoiceFilters {
   order?: "asc" | "desc";
   limit?: number;
   after?: string;
+  count?: boolean;
 }
 
 export interface Category {
@@ -102,8 +105,9 @@ export interface Dashboard {
 }
 
 export const invoices = {
+  /** A page of the list; the first page also counts the matches. */
   list: (f: InvoiceFilters, signal?: AbortSignal) =>
-    api<InvoicePage>("/invoices/invoices", { query: f as Query, signal }),
+    api<InvoicePage>("/invoices/invoices", { query: { ...f, count: f.after ? undefined : true } as Query, signal }),
   get: (id: string) => api<InvoiceDetails>(`/invoices/invoices/${id}`),
   xml: (id: string) => download(`/invoices/invoices/${id}/xml`),
   pdf: (id: string) => download(`/invoices/invoices/${id}/pdf`),

@@ -24,7 +24,7 @@ class Settings(ServiceSettings):
     files_bucket: str = Field(default="rachmistrz-files", pattern=r"^[a-z0-9][a-z0-9.-]{2,62}$")
     # 100 MB: fits under the gateway's 100 MiB body limit with the multipart overhead.
     max_upload_bytes: int = Field(default=100_000_000, ge=1)
-    # Uploads streaming to storage at once (more wait for a slot); each holds ~15 MiB.
+    # Uploads streaming to storage at once (more wait for a slot); each holds about 5 MiB.
     parallel_uploads: int = Field(default=8, ge=1, le=64)
     download_url_seconds: int = Field(default=300, ge=10, le=3600)
     # An upload still pending after this long died half-way; its bytes and row are removed.

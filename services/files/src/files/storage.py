@@ -1,29 +1,35 @@
 """MinIO adapter: the only module that talks to object storage.
 
-The official SDK is synchronous (urllib3), so each call runs in a worker thread. An upload is
-a stream: the SDK's multipart upload pulls one part (5 MiB) at a time from a reader whose
-`read` waits on the event loop for the next chunks of the request body, so memory holds about
-one part whatever the file's size. An exception from the body (too large, client gone, bad
-form data) reaches the SDK through `read`, which aborts the multipart upload: nothing stays.
+The official SDK is synchronous (urllib3), so its calls run in worker threads. An upload is a
+stream: the event loop gathers one 5 MiB part of the request body, a thread sends it as one
+part of an S3 multipart upload, and only then is the next part gathered. Memory holds about
+one part whatever the file's size. The SDK's `put_object` would do the same from a file-like
+object but keeps three copies of a part alive at once (it reads one byte ahead), so the parts
+go through its multipart calls instead; those are underscored in the SDK, and pinned by the lock
+file and covered by the upload tests. An exception from the body (too large, client gone, bad
+form data) aborts the multipart upload: nothing stays.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+import functools
+import io
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from minio import Minio
+from minio.datatypes import Part
 from minio.error import S3Error
 
 from files.config import Settings
 
 PART_SIZE = 5 * 1024 * 1024  # S3's smallest multipart part
-# The thread waits at most this long for the next piece of a stalled upload.
-_READ_TIMEOUT_SECONDS = 300
+T = TypeVar("T")
 
 
 class ObjectStore(Protocol):
@@ -36,18 +42,17 @@ class ObjectStore(Protocol):
     def download_url(self, key: str, filename: str, content_type: str) -> str: ...
 
 
-class _BodyReader:
-    """A file-like `read(n)` for the SDK's thread, served from an async iterator on the loop."""
+class _Parts:
+    """Cuts the body into parts of exactly `size` bytes (the last one shorter)."""
 
-    def __init__(self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
         self._chunks = chunks
-        self._loop = loop
         self._rest = b""
         self._done = False
 
-    async def _collect(self, size: int) -> bytes:
-        """Exactly `size` bytes (fewer at the end): only the last chunk is split, so the one
-        join below is the only copy of a part."""
+    async def next(self, size: int) -> bytes:
+        """The next part; b"" at the end. Only the last chunk of a part is split, so the one
+        join is the only copy of a part."""
         parts, have = ([self._rest], len(self._rest)) if self._rest else ([], 0)
         self._rest = b""
         while have < size and not self._done:
@@ -61,12 +66,6 @@ class _BodyReader:
             parts.append(chunk)
             have += len(chunk)
         return b"".join(parts)
-
-    def read(self, size: int = -1) -> bytes:
-        if size < 0:
-            raise ValueError("the upload is read in parts, never whole")
-        future = asyncio.run_coroutine_threadsafe(self._collect(size), self._loop)
-        return future.result(timeout=_READ_TIMEOUT_SECONDS)
 
 
 def _content_disposition(filename: str) -> str:
@@ -100,7 +99,7 @@ class MinioStore:
         self._public_prefix = public.path.rstrip("/")
         # Uploads get threads of their own: each holds one for its whole duration, and the
         # default pool is shared with everything else (token key fetches among them). Its size
-        # bounds concurrent uploads, and with them memory (about 15 MiB each).
+        # bounds concurrent uploads, and with them memory (about one part each).
         self._uploads = ThreadPoolExecutor(
             max_workers=settings.parallel_uploads, thread_name_prefix="files-upload"
         )
@@ -118,35 +117,47 @@ class MinioStore:
             if error.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                 raise
 
+    async def _run(self, call: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(
+            self._uploads, functools.partial(call, *args)
+        )
+
     async def put(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> None:
-        loop = asyncio.get_running_loop()
-        reader = _BodyReader(chunks, loop)
-        await loop.run_in_executor(
-            self._uploads,
-            lambda: self._client.put_object(
+        body = _Parts(chunks)
+        data = await body.next(PART_SIZE)
+        if len(data) < PART_SIZE:
+            # Small enough for one PUT.
+            await self._run(
+                functools.partial(self._client.put_object, content_type=content_type),
                 self._bucket,
                 key,
-                reader,  # type: ignore[arg-type]  # BinaryIO in the SDK's hints; it only reads
-                length=-1,
-                part_size=PART_SIZE,
-                content_type=content_type,
-                # One part in flight: parallel parts would each hold their 5 MiB.
-                num_parallel_uploads=1,
-            ),
+                io.BytesIO(data),
+                len(data),
+            )
+            return
+        client = self._client
+        upload_id = await self._run(
+            client._create_multipart_upload, self._bucket, key, {"Content-Type": content_type}
         )
+        try:
+            parts: list[Part] = []
+            while data:
+                number = len(parts) + 1
+                etag = await self._run(
+                    client._upload_part, self._bucket, key, data, None, upload_id, number
+                )
+                parts.append(Part(number, etag))
+                data = b""  # let the sent part go before gathering the next
+                data = await body.next(PART_SIZE)
+            await self._run(client._complete_multipart_upload, self._bucket, key, upload_id, parts)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self._run(client._abort_multipart_upload, self._bucket, key, upload_id)
+            raise
 
     async def remove(self, key: str) -> None:
         """Delete an object; a missing one is fine (S3 DELETE is idempotent)."""
         await asyncio.to_thread(self._client.remove_object, self._bucket, key)
-
-    async def exists(self, key: str) -> bool:
-        try:
-            await asyncio.to_thread(self._client.stat_object, self._bucket, key)
-        except S3Error as error:
-            if error.code in ("NoSuchKey", "NoSuchObject"):
-                return False
-            raise
-        return True
 
     def download_url(self, key: str, filename: str, content_type: str) -> str:
         """A short-lived GET URL that makes the browser save the file under its name."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from files.domain import (
 )
 from files.formdata import FilePart
 from files.scanning import ScanSession, Verdict, parse_reply
-from files.storage import _BodyReader, _content_disposition
+from files.storage import _content_disposition, _Parts
 from files.uploads import _Measured, _store
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -183,9 +182,9 @@ async def test_the_scanning_hook_refuses_eicar_and_passes_clean_files() -> None:
     assert refused.value.details == {"signature": "Eicar-Signature"}
 
 
-async def test_the_body_reader_serves_exact_parts_from_another_thread() -> None:
-    reader = _BodyReader(pieces(b"0123456789" * 100, 7), asyncio.get_running_loop())
-    parts = await asyncio.to_thread(lambda: [reader.read(300) for _ in range(5)])
+async def test_the_body_is_cut_into_exact_parts() -> None:
+    body = _Parts(pieces(b"0123456789" * 100, 7))
+    parts = [await body.next(300) for _ in range(5)]
     assert [len(p) for p in parts] == [300, 300, 300, 100, 0]
     assert b"".join(parts) == b"0123456789" * 100
 

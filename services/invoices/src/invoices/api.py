@@ -83,8 +83,10 @@ class DescriptionBody(BaseModel):
 
 
 def _decimal(value: object) -> str:
-    if isinstance(value, Decimal):
-        return str(value)  # money as a string, exactly as pydantic renders it elsewhere
+    # money as a string, exactly as pydantic renders it elsewhere; asyncpg's own UUID type
+    # is a subclass orjson does not take as a UUID
+    if isinstance(value, Decimal | UUID):
+        return str(value)
     raise TypeError(type(value).__name__)
 
 

@@ -26,3 +26,6 @@ class Settings(ServiceSettings):
     intake_processes: int = Field(default=2, ge=0, le=64)
     # invoice.fetched events per poll, applied in one transaction.
     intake_batch_size: int = Field(default=200, ge=1, le=2000)
+    # Encrypts companies' KSeF Offline private keys at rest (AES-256-GCM, key = SHA-256 of
+    # this secret). Unset: the keys are stored unencrypted in the service's own database.
+    offline_key_secret: SecretStr | None = None

@@ -51,7 +51,15 @@ SORTS: dict[str, tuple[str, Callable[[str], Any]]] = {
     # descriptions may be long; a btree key may not, so the order is by the first 100 chars
     "description": ("left(i.description, 100)", str),
 }
-DATE_FIELDS = {"issue": "i.issue_date", "sale": "i.sale_date", "ksef": "i.ksef_date::date"}
+# date filter -> (column, the sort key of that column); the KSeF date is a timestamp, so its
+# day bounds are compared as timestamps (the session's time zone), which its index can serve
+DATE_FIELDS = {"issue": "i.issue_date", "sale": "i.sale_date", "ksef": "i.ksef_date"}
+DATE_SORTS = {"issue": "issue_date", "sale": "sale_date", "ksef": "ksef_date"}
+# A date filter on another date than the sort's: both grow together, so walking the sort's
+# index from its newest end may pass every row newer than the filter first. The walk gets
+# this many index entries; then the filter's range is read whole and sorted instead.
+PROBE_ROWS = 2000
+CORRELATED = {"issue_date", "sale_date", "ksef_date", "due_date"}
 
 # Only what a list row shows: no raw XML, no parsed document, no search text.
 INVOICE_COLUMNS = (
@@ -89,17 +97,29 @@ class Filters:
 class Where:
     clauses: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
+    # the date filter's clauses, kept apart so a probe can test them instead of filtering
+    dates: list[str] = field(default_factory=list)
+    # clauses[:scoped] are the tenancy scope, the rest the user's filters
+    scoped: int = 0
 
-    def add(self, template: str, *values: Any) -> None:
+    def add(self, template: str, *values: Any, to: list[str] | None = None) -> None:
         """`template` uses {} for each value, replaced by the next $n."""
         numbers = []
         for value in values:
             self.params.append(value)
             numbers.append(f"${len(self.params)}")
-        self.clauses.append(template.format(*numbers))
+        (self.clauses if to is None else to).append(template.format(*numbers))
 
-    def sql(self) -> str:
-        return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
+    def sql(self, *, dates: bool = True) -> str:
+        clauses = self.clauses + (self.dates if dates else [])
+        return " WHERE " + " AND ".join(clauses) if clauses else ""
+
+    def date_driven(self) -> str:
+        """Only the scope and the dates may pick the index; the other filters are wrapped
+        so the planner cannot AND in a bitmap of, say, every purchase of every company."""
+        rest = self.clauses[self.scoped :]
+        wrapped = [f"(({' AND '.join(rest)}) IS TRUE)"] if rest else []
+        return " WHERE " + " AND ".join(self.clauses[: self.scoped] + self.dates + wrapped)
 
 
 def limited_to_assigned(principal: Principal) -> bool:
@@ -139,6 +159,7 @@ def search_pattern(query: str | None) -> str | None:
 def build_where(principal: Principal, f: Filters) -> Where:
     where = Where()
     visibility(principal, where)
+    where.scoped = len(where.clauses)
     if f.company_id is not None:
         where.add("i.company_id = {}", f.company_id)
     if f.kinds:
@@ -147,9 +168,11 @@ def build_where(principal: Principal, f: Filters) -> Where:
         where.add("i.direction = {}", f.direction)
     column = DATE_FIELDS[f.date_field]
     if f.date_from:
-        where.add(f"{column} >= {{}}", f.date_from)
-    if f.date_to:
-        where.add(f"{column} <= {{}}", f.date_to)
+        where.add(f"{column} >= {{}}::date", f.date_from, to=where.dates)
+    if f.date_to and f.date_field == "ksef":
+        where.add(f"{column} < {{}}::date + 1", f.date_to, to=where.dates)
+    elif f.date_to:
+        where.add(f"{column} <= {{}}::date", f.date_to, to=where.dates)
     if f.category_id:
         where.add("i.category_id = {}", f.category_id)
     if f.uncategorised:
@@ -189,14 +212,37 @@ class Page:
     total_capped: bool = False
 
 
-def page_sql(expr: str, where: Where, descending: bool, limit: int) -> str:
-    """The page's rows ordered on the index alone, then joined to names (limit rows only)."""
+def page_sql(expr: str, where: Where, descending: bool, limit: int, *, fence: bool = False) -> str:
+    """The page's rows ordered on the index alone, then joined to names (limit rows only).
+
+    `fence`: read every row in the date filter's range (its scope's date index) and sort
+    those, instead of walking the sort's index (`OFFSET 0` keeps the ORDER BY from reaching
+    into the subquery)."""
     direction = "DESC" if descending else "ASC"
-    order = f"ORDER BY {expr} {direction}, i.id {direction}"
-    inner = (
-        f"SELECT {INVOICE_COLUMNS}, {expr} AS sort_value FROM invoices i{where.sql()}"
-        f" {order} LIMIT {int(limit) + 1}"
+    order = f"ORDER BY sort_value {direction}, i.id {direction} LIMIT {int(limit) + 1}"
+    filters = where.date_driven() if fence else where.sql()
+    rows = f"SELECT {INVOICE_COLUMNS}, {expr} AS sort_value FROM invoices i{filters}"
+    inner = f"SELECT * FROM ({rows} OFFSET 0) i {order}" if fence else f"{rows} {order}"
+    return _named(inner, direction)
+
+
+def probe_sql(expr: str, where: Where, descending: bool, limit: int) -> str:
+    """The first PROBE_ROWS entries of the sort's index, then the date filter on those."""
+    direction = "DESC" if descending else "ASC"
+    hit = " AND ".join(where.dates)
+    walk = (
+        f"SELECT {INVOICE_COLUMNS}, {expr} AS sort_value, ({hit}) AS hit FROM invoices i"
+        f"{where.sql(dates=False)} ORDER BY {expr} {direction}, i.id {direction}"
+        f" LIMIT {PROBE_ROWS}"
     )
+    inner = (
+        f"SELECT * FROM ({walk}) i WHERE i.hit"
+        f" ORDER BY sort_value {direction}, i.id {direction} LIMIT {int(limit) + 1}"
+    )
+    return _named(inner, direction)
+
+
+def _named(inner: str, direction: str) -> str:
     return (
         f"SELECT i.*, o.name AS company_name, c.colour AS category_colour FROM ({inner}) i"
         " LEFT JOIN tenancy_orgs o ON o.org_id = i.company_id"
@@ -226,12 +272,17 @@ async def list_invoices(
         where.add(f"({expr}, i.id) {'<' if descending else '>'} ({{}}, {{}})", value, last_id)
     if limited_to_assigned(principal) and filters.company_id is None:
         rows = await conn.fetch(*assigned_sql(principal, expr, where, descending, limit))
+    elif where.dates and sort in CORRELATED and sort != DATE_SORTS[filters.date_field]:
+        rows = await conn.fetch(probe_sql(expr, where, descending, limit), *where.params)
+        if len(rows) <= limit:
+            sql = page_sql(expr, where, descending, limit, fence=True)
+            rows = await conn.fetch(sql, *where.params)
     else:
         rows = await conn.fetch(page_sql(expr, where, descending, limit), *where.params)
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = encode_cursor(rows[-1]["sort_value"], rows[-1]["id"]) if more and rows else None
-    items = [{k: v for k, v in r.items() if k != "sort_value"} for r in rows]
+    items = [{k: v for k, v in r.items() if k not in ("sort_value", "hit")} for r in rows]
     return Page(items=items, next_cursor=cursor, total=total, total_capped=capped)
 
 
@@ -242,7 +293,9 @@ def assigned_sql(
     range, merged. A handful of companies cost a handful of short index walks, where one
     `company_id IN (...)` scan would sort every invoice of them."""
     n = len(where.params) + 1
-    per_company = Where([*where.clauses, "i.company_id = a.company_id"], [*where.params])
+    per_company = Where(
+        [*where.clauses, "i.company_id = a.company_id"], [*where.params], [*where.dates]
+    )
     inner = page_sql(expr, per_company, descending, limit)
     direction = "DESC" if descending else "ASC"
     sql = (

@@ -150,12 +150,20 @@ async def test_sorts_both_ways_and_pages_by_keyset(
     assert paged == up
 
 
-async def test_counts_come_with_the_first_page(
+async def test_counts_only_when_asked_and_on_the_first_page(
     api: httpx.AsyncClient, tenants: Tenants, seeded: dict[str, UUID]
 ) -> None:
-    body = (await api.get("/invoices", params={"limit": 2}, headers=tenants.client())).json()
-    assert body["total"] == 6
-    assert len(body["items"]) == 2
+    plain = (await api.get("/invoices", params={"limit": 2}, headers=tenants.client())).json()
+    assert plain["total"] is None
+    first = (
+        await api.get("/invoices", params={"limit": 2, "count": True}, headers=tenants.client())
+    ).json()
+    assert (first["total"], first["total_capped"], len(first["items"])) == (6, False, 2)
+    query = {"limit": 2, "count": True, "after": first["next_cursor"]}
+    later = (await api.get("/invoices", params=query, headers=tenants.client())).json()
+    assert later["total"] is None
+    counted = await api.get("/invoices/count", params={"q": "lodz"}, headers=tenants.client())
+    assert counted.json() == {"count": 3, "capped": False}
 
 
 async def test_the_office_sees_all_its_clients_and_filters_one(

@@ -62,6 +62,7 @@ async def api(dsn: str, public_key_file: Path) -> AsyncIterator[httpx.AsyncClien
         database_url=dsn,
         kafka_bootstrap_servers="127.0.0.1:1",
         auth_public_key_file=public_key_file,
+        offline_key_secret="test-offline-key-secret",
     )
     app = build_app(DEFINITION, settings, api=True, worker=False)
     async with app.router.lifespan_context(app):

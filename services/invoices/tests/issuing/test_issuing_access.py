@@ -158,6 +158,8 @@ async def test_offline24_needs_the_certificate_and_queues_with_deadline(
     assert (queued["id"], queued["overdue"]) == (invoice, False)
     pdf = await api.get(f"/issuing/invoices/{invoice}/pdf", headers=orgs.company_user())
     assert (pdf.status_code, pdf.headers["content-type"]) == (200, "application/pdf")
+    stored_key = await pool.fetchval("SELECT private_key FROM issuing_offline_certificates")
+    assert stored_key.startswith(b"AESGCM1")  # sealed at rest
     link = await pool.fetchval("SELECT qr2_link FROM issued_invoices")
     assert "/certificate/Nip/5265877635/5265877635/" in link
 

@@ -21,7 +21,8 @@ class Settings(ServiceSettings):
     scheduler_enabled: bool = True
     scheduler_tick_seconds: float = Field(default=2.0, gt=0)
     scheduler_concurrency: int = Field(default=8, ge=1, le=256)
-    scheduler_lease_seconds: float = Field(default=600.0, gt=0)
+    # Renewed every third of it while a round runs; a killed replica's work waits this long.
+    scheduler_lease_seconds: float = Field(default=60.0, gt=0)
     # Simulated time runs this much faster (benchmarks against the simulator's accelerated clock).
     clock_speed: float = Field(default=1.0, gt=0)
     # Safety margin added to every sliding window: our clock and KSeF's see requests apart.
@@ -32,7 +33,7 @@ class Settings(ServiceSettings):
     send_enabled: bool = True
     send_concurrency: int = Field(default=4, ge=1, le=256)
     send_tick_seconds: float = Field(default=2.0, gt=0)
-    send_lease_seconds: float = Field(default=300.0, gt=0)
+    send_lease_seconds: float = Field(default=60.0, gt=0)
     # First wait after a transient failure (doubles up to 10 minutes).
     send_retry_seconds: float = Field(default=30.0, gt=0)
     # An online session unused this long (nothing queued for it) is closed.

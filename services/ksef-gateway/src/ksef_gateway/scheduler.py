@@ -24,7 +24,13 @@ from ksef_gateway import sync_repository as srepo
 from ksef_gateway.domain import Checkpoint
 from ksef_gateway.gateway import Gateway
 from ksef_gateway.governor import BudgetExhausted
-from ksef_gateway.ksef_client import KsefError, KsefUnavailable, RateLimited, Unauthorized
+from ksef_gateway.ksef_client import (
+    ForbiddenByKsef,
+    KsefError,
+    KsefUnavailable,
+    RateLimited,
+    Unauthorized,
+)
 from ksef_gateway.notify import listening
 
 log = get_logger(__name__)
@@ -57,8 +63,9 @@ async def run_round(gw: Gateway, cp: Checkpoint, owner: str) -> None:
             token = await sessions.access_token(gw, auth)
             try:
                 result = await sync.run(gw, auth, token, cp.subject_type, cp.checkpoint)
-            except Unauthorized:
-                # The access token died early (revoked session): next round logs in again.
+            except (Unauthorized, ForbiddenByKsef):
+                # The token died early (revoked session) or lost its rights (the client
+                # withdrew them): the next round logs in again and learns which.
                 await sessions.forget(gw, cp.company_id)
                 raise
     except sessions.LoginFailed as failed:
@@ -70,6 +77,9 @@ async def run_round(gw: Gateway, cp: Checkpoint, owner: str) -> None:
         error, retry_in = "rate_limited", timedelta(seconds=max(limited.retry_after, 60))
     except KsefUnavailable:
         error, retry_in = "ksef_unavailable", min(interval, timedelta(minutes=5))
+    except (Unauthorized, ForbiddenByKsef) as denied:
+        # Logged out or rights changed: log in again soon to learn the authorisation's state.
+        error, retry_in = f"ksef_{denied.code}", min(interval, timedelta(minutes=1))
     except KsefError as failure:
         error = f"ksef_{failure.code}"
     except Exception:

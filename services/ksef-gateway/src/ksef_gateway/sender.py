@@ -158,17 +158,26 @@ async def send_one(gw: Gateway, owner: str, sender: Sender, token: str, item: Se
 
 
 async def _find(gw: Gateway, nip: str, token: str, session: str, digest: str) -> str | None:
+    """The invoice's reference in `session`, None when it is not there (or cannot be listed:
+    then it is posted again and KSeF's duplicate check answers)."""
     try:
         return await send_api.find_by_hash(gw.ksef, nip, token, session, digest)
+    except (KsefUnavailable, RateLimited, Unauthorized):
+        raise
     except KsefError as error:
-        if isinstance(error, KsefUnavailable | RateLimited) or error.code not in SESSION_GONE:
-            raise
+        if error.code not in SESSION_GONE:
+            log.warning("session invoices not listed", session=session, error=str(error))
         return None
 
 
 async def _mark(gw: Gateway, item: SendItem, owner: str, state: str, reference: str) -> bool:
     async with gw.pool.acquire() as conn:
         return await qrepo.mark(conn, item.invoice_id, owner, state, invoice_ref=reference)
+
+
+async def _unmark(gw: Gateway, item: SendItem, owner: str) -> None:
+    async with gw.pool.acquire() as conn:
+        await qrepo.mark(conn, item.invoice_id, owner, "queued", session_ref=None)
 
 
 async def _post(gw: Gateway, owner: str, item: SendItem, token: str) -> tuple[str, str] | None:
@@ -192,7 +201,14 @@ async def _post(gw: Gateway, owner: str, item: SendItem, token: str) -> tuple[st
                 item.xml.encode("utf-8"),
                 offline=item.offline,
             )
+        except (BudgetExhausted, RateLimited) as error:
+            # Refused before KSeF looked at it: nothing to find later.
+            await _unmark(gw, item, owner)
+            raise error
         except KsefError as error:
+            if isinstance(error, KsefUnavailable) and error.status == 503:
+                await _unmark(gw, item, owner)  # maintenance answers before reading the body
+                raise
             if error.code in SESSION_GONE:
                 await send_sessions.forget(gw, item.context_key, session.reference)
                 continue

@@ -17,7 +17,14 @@ from ksef_gateway import repository as repo
 from ksef_gateway import vault, xades
 from ksef_gateway.domain import CompanyAuth
 from ksef_gateway.gateway import Gateway
-from ksef_gateway.ksef_client import KsefError, KsefUnavailable, RateLimited, Tokens
+from ksef_gateway.ksef_client import (
+    ForbiddenByKsef,
+    KsefError,
+    KsefUnavailable,
+    RateLimited,
+    Tokens,
+    Unauthorized,
+)
 
 
 class LoginFailed(Exception):
@@ -102,7 +109,9 @@ async def login(gw: Gateway, auth: CompanyAuth) -> Tokens:
         )
     try:
         return await finish_login(gw, ref, op)
-    except LoginFailed:
+    except (LoginFailed, KsefUnavailable, RateLimited, Unauthorized, ForbiddenByKsef):
+        # Transport trouble (an expired operation token, an outage) says nothing about the
+        # credential: the login is tried again later, the authorisation keeps its status.
         raise
     except KsefError as error:
         raise _failure(int(error.status), error.description, []) from error
@@ -115,7 +124,7 @@ async def login_with_signature(
     signed = await asyncio.to_thread(xades.sign, xades.auth_request_xml(challenge, nip), credential)
     try:
         return await gw.ksef.auth_with_xades(signed)
-    except (KsefUnavailable, RateLimited):
+    except (KsefUnavailable, RateLimited, Unauthorized, ForbiddenByKsef):
         raise
     except KsefError as error:
         raise LoginFailed(

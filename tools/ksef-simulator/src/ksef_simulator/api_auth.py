@@ -11,7 +11,7 @@ from . import auth_service
 from .clock import iso
 from .domain import AuthOperation, Ident
 from .errors import Gone, KsefError, Unauthorized
-from .security import Principal, access, bearer, client_ip, public_limit
+from .security import Principal, access, bearer, client_ip, public_limit, session_token_limit
 from .simulator import Simulator, get_sim
 from .xades import verify_auth_request
 
@@ -148,7 +148,9 @@ def decode_continuation(token: str | None) -> int:
     return offset
 
 
-@router.delete("/sessions/current", status_code=204)
+@router.delete(
+    "/sessions/current", status_code=204, dependencies=[Depends(session_token_limit("other"))]
+)
 async def revoke_current(request: Request, sim: Sim) -> Response:
     """Revoke the session of the access or refresh token used for this call."""
     token = bearer(request)

@@ -1,6 +1,5 @@
 """KSeF certificates (/certificates/*)."""
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -13,6 +12,7 @@ from .errors import Unauthorized
 from .retrieval import aware
 from .security import Principal, access
 from .simulator import Simulator, get_sim
+from .wire import INT32_MAX, JsonDateTime
 
 router = APIRouter(prefix="/certificates", tags=["Certyfikaty"])
 Sim = Annotated[Simulator, Depends(get_sim)]
@@ -27,7 +27,7 @@ class EnrollCertificateRequest(BaseModel):
     )
     certificateType: CertType
     csr: str
-    validFrom: datetime | None = None
+    validFrom: JsonDateTime | None = None
 
 
 class RetrieveCertificatesRequest(BaseModel):
@@ -45,7 +45,7 @@ class QueryCertificatesRequest(BaseModel):
     name: str | None = None
     type: CertType | None = None
     status: Literal["Active", "Blocked", "Revoked", "Expired"] | None = None
-    expiresAfter: datetime | None = None
+    expiresAfter: JsonDateTime | None = None
 
 
 async def _auth(sim: Simulator, caller: Principal) -> AuthOperation:
@@ -129,7 +129,7 @@ async def query(
     caller: Caller,
     body: QueryCertificatesRequest | None = None,
     pageSize: Annotated[int, Query(ge=10, le=50)] = 10,
-    pageOffset: Annotated[int, Query(ge=0)] = 0,
+    pageOffset: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
 ) -> dict[str, Any]:
     """The caller's certificates, newest request first."""
     f = body or QueryCertificatesRequest()

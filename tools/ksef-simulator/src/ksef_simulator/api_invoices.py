@@ -1,18 +1,18 @@
 """Invoice retrieval: metadata query and single download (/invoices/*)."""
 
 import re
-from datetime import datetime
 from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from . import retrieval
 from .errors import KsefError
 from .invoice_query import plays_role
 from .security import Principal, access
 from .simulator import Simulator, get_sim
+from .wire import INT32_MAX, JsonDateTime
 
 router = APIRouter(prefix="/invoices", tags=["Pobieranie faktur"])
 Sim = Annotated[Simulator, Depends(get_sim)]
@@ -30,9 +30,9 @@ InvoiceType = Literal[
 class DateRange(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     dateType: Literal["Issue", "Invoicing", "PermanentStorage"]
-    from_: datetime = Field(alias="from")
-    to: datetime | None = None
-    restrictToPermanentStorageHwmDate: bool | None = None
+    from_: JsonDateTime = Field(alias="from")
+    to: JsonDateTime | None = None
+    restrictToPermanentStorageHwmDate: StrictBool | None = None
 
 
 class Amount(BaseModel):
@@ -74,7 +74,7 @@ async def query_metadata(
     sim: Sim,
     caller: Annotated[Principal, Depends(access("invoiceMetadata", "InvoiceRead"))],
     sortOrder: Literal["Asc", "Desc"] = "Asc",
-    pageOffset: Annotated[int, Query(ge=0)] = 0,
+    pageOffset: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
     pageSize: int = 10,
 ) -> Response:
     """Metadata of invoices where the context plays `subjectType`."""

@@ -1,11 +1,12 @@
-"""Public keys and limits endpoints."""
+"""Public keys and the Peppol provider list (public endpoints)."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
-from .security import Principal, access, public_limit
+from .security import public_limit
 from .simulator import Simulator, get_sim
+from .wire import INT32_MAX
 
 router = APIRouter()
 Sim = Annotated[Simulator, Depends(get_sim)]
@@ -17,32 +18,10 @@ async def public_key_certificates(sim: Sim) -> list[dict[str, object]]:
     return sim.keys.to_json(sim.clock.now())
 
 
-@router.get("/rate-limits")
-async def rate_limits(
-    sim: Sim, _: Annotated[Principal, Depends(access("other"))]
-) -> dict[str, dict[str, int]]:
-    """Effective rate limits by group."""
-    return sim.limiter.to_json()
-
-
-@router.get("/limits/context")
-async def context_limits(_: Annotated[Principal, Depends(access("other"))]) -> dict[str, Any]:
-    """Session limits of the current context."""
-    limits = {
-        "maxInvoiceSizeInMB": 1,
-        "maxInvoiceWithAttachmentSizeInMB": 3,
-        "maxInvoices": 10000,
-    }
-    return {"onlineSession": limits, "batchSession": limits}
-
-
-@router.get("/limits/subject")
-async def subject_limits(
-    caller: Annotated[Principal, Depends(access("other"))],
+@router.get("/peppol/query", dependencies=[Depends(public_limit)])
+async def peppol_providers(
+    pageOffset: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
+    pageSize: Annotated[int, Query(ge=10, le=100)] = 10,
 ) -> dict[str, Any]:
-    """Certificate limits of the authenticated identity (NIP 300/100, PESEL or fingerprint 12/6)."""
-    enrollments, certificates = (300, 100) if caller.subject.type == "Nip" else (12, 6)
-    return {
-        "enrollment": {"maxEnrollments": enrollments},
-        "certificate": {"maxCertificates": certificates},
-    }
+    """Registered Peppol service providers: the simulator has none."""
+    return {"peppolProviders": [], "hasMore": False}

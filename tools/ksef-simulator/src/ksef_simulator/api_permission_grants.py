@@ -5,11 +5,12 @@ All are asynchronous in KSeF: 202 with an operation reference, the outcome in
 grant without the client's canDelegate) is accepted and its operation ends in 4xx.
 """
 
+import re
 import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from .api_permissions import done, operation
 from .domain import Ident, PermissionGrant, Status
@@ -26,9 +27,30 @@ PersonPermission = Literal[
 ]  # fmt: skip
 
 
+_NIP = r"[1-9]((\d[1-9])|([1-9]\d))\d{7}"
+# The value formats the spec gives per identifier type (components Nip, Pesel, InternalId, ...).
+FORMATS = {
+    "Nip": re.compile(f"^{_NIP}$"),
+    "Pesel": re.compile(
+        r"^\d{2}(?:0[1-9]|1[0-2]|2[1-9]|3[0-2]|4[1-9]|5[0-2]|6[1-9]|7[0-2]|8[1-9]|9[0-2])\d{7}$"
+    ),
+    "Fingerprint": re.compile(r"^[0-9A-Fa-f]{64}$"),
+    "InternalId": re.compile(f"^{_NIP}-\\d{{5}}$"),
+    "NipVatUe": re.compile(f"^{_NIP}-[A-Z]{{2}}[0-9A-Z+*]{{2,12}}$"),
+    "PeppolId": re.compile(r"^P[A-Z]{2}[0-9]{6}$"),
+}
+
+
 class Identifier(BaseModel):
     type: str
     value: str = Field(min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _value_fits_type(self) -> "Identifier":
+        pattern = FORMATS.get(self.type)
+        if pattern is not None and not pattern.match(self.value):
+            raise ValueError(f"Nieprawidłowa wartość identyfikatora typu {self.type}.")
+        return self
 
     def ident(self) -> Ident:
         return Ident(self.type, self.value)

@@ -10,6 +10,7 @@ from .domain import Ident, PermissionGrant
 from .permissions import is_owner
 from .security import Principal, access
 from .simulator import Simulator, get_sim
+from .wire import INT32_MAX
 
 router = APIRouter(prefix="/permissions", tags=["Wyszukiwanie nadanych uprawnień"])
 Sim = Annotated[Simulator, Depends(get_sim)]
@@ -18,29 +19,41 @@ Reader = Annotated[Principal, Depends(access("other", "CredentialsManage", "Cred
 UnitReader = Annotated[
     Principal, Depends(access("other", "CredentialsManage", "CredentialsRead", "SubunitManage"))
 ]
-PageOffset = Annotated[int, Query(ge=0)]
+PageOffset = Annotated[int, Query(ge=0, le=INT32_MAX)]
 PageSize = Annotated[int, Query(ge=10, le=100)]
 
 
-class Identifier(BaseModel):
+class TypeIdentifier(BaseModel):
+    """An identifier whose value may be left out (targetIdentifier, authorIdentifier)."""
+
     type: str
     value: str | None = None
 
 
+class Identifier(TypeIdentifier):
+    value: str
+
+
+PersonPermission = Literal[
+    "CredentialsManage", "CredentialsRead", "InvoiceWrite", "InvoiceRead",
+    "Introspection", "SubunitManage", "EnforcementOperations",
+]  # fmt: skip
+
+
 class PersonalQuery(BaseModel):
     contextIdentifier: Identifier | None = None
-    targetIdentifier: Identifier | None = None
-    permissionTypes: list[str] | None = None
+    targetIdentifier: TypeIdentifier | None = None
+    permissionTypes: list[PersonPermission | Literal["VatUeManage"]] | None = None
     permissionState: Literal["Active", "Inactive"] | None = None
 
 
 class PersonsQuery(BaseModel):
     queryType: Literal["PermissionsInCurrentContext", "PermissionsGrantedInCurrentContext"]
-    authorIdentifier: Identifier | None = None
+    authorIdentifier: TypeIdentifier | None = None
     authorizedIdentifier: Identifier | None = None
     contextIdentifier: Identifier | None = None
-    targetIdentifier: Identifier | None = None
-    permissionTypes: list[str] | None = None
+    targetIdentifier: TypeIdentifier | None = None
+    permissionTypes: list[PersonPermission] | None = None
     permissionState: Literal["Active", "Inactive"] | None = None
 
 
@@ -48,7 +61,9 @@ class AuthorizationsQuery(BaseModel):
     queryType: Literal["Granted", "Received"]
     authorizingIdentifier: Identifier | None = None
     authorizedIdentifier: Identifier | None = None
-    permissionTypes: list[str] | None = None
+    permissionTypes: (
+        list[Literal["SelfInvoicing", "TaxRepresentative", "RRInvoicing", "PefInvoicing"]] | None
+    ) = None
 
 
 class SubunitsQuery(BaseModel):
@@ -58,7 +73,13 @@ class SubunitsQuery(BaseModel):
 class EuQuery(BaseModel):
     vatUeIdentifier: str | None = None
     authorizedFingerprintIdentifier: str | None = None
-    permissionTypes: list[str] | None = None
+    permissionTypes: (
+        list[Literal["VatUeManage", "InvoiceWrite", "InvoiceRead", "Introspection"]] | None
+    ) = None
+
+
+class SubordinateQuery(BaseModel):
+    subordinateEntityIdentifier: Identifier | None = None
 
 
 def _page(items: list[dict[str, Any]], offset: int, size: int, key: str) -> dict[str, Any]:
@@ -68,7 +89,7 @@ def _page(items: list[dict[str, Any]], offset: int, size: int, key: str) -> dict
     }
 
 
-def _same(ident: Ident | None, wanted: Identifier | None) -> bool:
+def _same(ident: Ident | None, wanted: TypeIdentifier | None) -> bool:
     if wanted is None:
         return True
     return (
@@ -118,7 +139,7 @@ async def personal_grants(
         for g in grants
         if g.subject == caller.subject and g.kind in ("Person", "Indirect", "Subunit")
     ]
-    if is_owner(caller.subject, caller.context):
+    if is_owner(caller.subject, caller.context, sim.testdata):
         received = await sim.store.list_grants(subject_nip=caller.context.value)
         items += [
             {
@@ -284,7 +305,10 @@ async def entity_roles(
 
 @router.post("/query/subordinate-entities/roles")
 async def subordinate_roles(
-    caller: UnitReader, pageOffset: PageOffset = 0, pageSize: PageSize = 10
+    caller: UnitReader,
+    body: SubordinateQuery | None = None,
+    pageOffset: PageOffset = 0,
+    pageSize: PageSize = 10,
 ) -> dict[str, Any]:
     """Subordinate entities' roles; none exist without /testdata/subject."""
     return {"roles": [], "hasMore": False}

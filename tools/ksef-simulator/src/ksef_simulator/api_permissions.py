@@ -3,8 +3,8 @@
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field, StrictBool
 
 from .clock import iso
 from .domain import EntityGrant, PermissionOperation, Status
@@ -12,6 +12,7 @@ from .errors import Gone, KsefError
 from .ids import reference_number
 from .security import Principal, access
 from .simulator import Simulator, get_sim
+from .wire import INT32_MAX
 
 router = APIRouter(prefix="/permissions", tags=["Uprawnienia"])
 Sim = Annotated[Simulator, Depends(get_sim)]
@@ -19,6 +20,8 @@ Manager = Annotated[Principal, Depends(access("other", "CredentialsManage"))]
 Reader = Annotated[Principal, Depends(access("other", "CredentialsManage", "CredentialsRead"))]
 Anyone = Annotated[Principal, Depends(access("other"))]
 OPERATION_RETENTION_DAYS = 30
+
+PermissionId = Annotated[str, Path(min_length=36, max_length=36)]
 
 
 class SubjectIdentifier(BaseModel):
@@ -28,7 +31,7 @@ class SubjectIdentifier(BaseModel):
 
 class EntityPermission(BaseModel):
     type: Literal["InvoiceRead", "InvoiceWrite"]
-    canDelegate: bool = False
+    canDelegate: StrictBool = False
 
 
 class EntityDetails(BaseModel):
@@ -103,7 +106,7 @@ async def query_entity_grants(
     sim: Sim,
     caller: Reader,
     body: EntityGrantsQuery | None = None,
-    pageOffset: Annotated[int, Query(ge=0)] = 0,
+    pageOffset: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
     pageSize: Annotated[int, Query(ge=10, le=100)] = 10,
 ) -> dict[str, Any]:
     """Invoice rights this context received from other entities (an office's client list)."""
@@ -142,13 +145,15 @@ async def _revoke(sim: Simulator, caller: Principal, grant_id: str, kinds: set[s
 
 
 @router.delete("/common/grants/{permissionId}", status_code=202)
-async def revoke_grant(permissionId: str, sim: Sim, caller: Manager) -> dict[str, str]:
+async def revoke_grant(permissionId: PermissionId, sim: Sim, caller: Manager) -> dict[str, str]:
     """Revoke a person, entity, indirect, subunit or EU grant given by the current context."""
     kinds = {"Entity", "Person", "Indirect", "Subunit", "EuEntityAdmin", "EuEntity"}
     return await operation(sim, await _revoke(sim, caller, permissionId, kinds))
 
 
 @router.delete("/authorizations/grants/{permissionId}", status_code=202)
-async def revoke_authorization(permissionId: str, sim: Sim, caller: Manager) -> dict[str, str]:
+async def revoke_authorization(
+    permissionId: PermissionId, sim: Sim, caller: Manager
+) -> dict[str, str]:
     """Revoke an entity authorisation (self-invoicing, RR, tax representative, PEF)."""
     return await operation(sim, await _revoke(sim, caller, permissionId, {"Authorization"}))

@@ -95,9 +95,12 @@ async def list_sessions(
 ) -> dict[str, Any]:
     """Sessions of the context, newest first; InvoiceWrite alone sees only its own."""
     offset = _offset(continuation)
+    listed = await sim.store.list_sessions(caller.context.value)
+    for s in listed:
+        await sessions.settle(sim, s)  # batch packages whose processing time has passed
     found = [
         s
-        for s in await sim.store.list_sessions(caller.context.value)
+        for s in listed
         if s.kind == sessionType
         and (referenceNumber is None or s.reference_number == referenceNumber)
         and (caller.permissions & SEE_ALL or s.subject == caller.subject)

@@ -10,15 +10,19 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from .domain import EntityGrant, Ident
 from .errors import KsefError
-from .security import public_limit
+from .security import ip_limit, public_limit
 from .simulator import Simulator, get_sim
 from .testdata import Person, TestSubject
+from .wire import JsonDate, JsonDateTime
 
-router = APIRouter(prefix="/testdata", tags=["Dane testowe"], dependencies=[Depends(public_limit)])
+router = APIRouter(prefix="/testdata", tags=["Dane testowe"])
+Public = [Depends(public_limit)]
+# Blocking is in the "other" group (10/30/120, spec x-rate-limits), counted per client IP.
+Other = [Depends(ip_limit("other"))]
 Sim = Annotated[Simulator, Depends(get_sim)]
 NIP = r"^[1-9]((\d[1-9])|([1-9]\d))\d{7}$"
 PESEL = r"^\d{2}(?:0[1-9]|1[0-2]|2[1-9]|3[0-2]|4[1-9]|5[0-2]|6[1-9]|7[0-2]|8[1-9]|9[0-2])\d{7}$"
@@ -36,10 +40,15 @@ class SubjectCreate(BaseModel):
     subjectType: Literal["EnforcementAuthority", "VatGroup", "JST"]
     subunits: list[Subunit] | None = None
     description: Description
+    createdDate: JsonDateTime | None = None
 
 
 class NipOnly(BaseModel):
     nip: str = Field(pattern=NIP)
+
+
+class AttachmentRevoke(NipOnly):
+    expectedEndDate: JsonDate | None = None
 
 
 class SubjectRemove(BaseModel):
@@ -49,9 +58,10 @@ class SubjectRemove(BaseModel):
 class PersonCreate(BaseModel):
     nip: str = Field(pattern=NIP)
     pesel: str = Field(pattern=PESEL)
-    isBailiff: bool
-    isDeceased: bool = False
+    isBailiff: StrictBool
+    isDeceased: StrictBool = False
     description: Description
+    createdDate: JsonDateTime | None = None
 
 
 class ContextId(BaseModel):
@@ -96,7 +106,7 @@ def _ok() -> Response:
     return Response(status_code=200)
 
 
-@router.post("/subject")
+@router.post("/subject", dependencies=Public)
 async def create_subject(body: SubjectCreate, sim: Sim) -> Response:
     """Create a VAT group, JST or enforcement authority, with its subunits."""
     units = [u.subjectNip for u in body.subunits or []]
@@ -106,14 +116,14 @@ async def create_subject(body: SubjectCreate, sim: Sim) -> Response:
     return _ok()
 
 
-@router.post("/subject/remove")
+@router.post("/subject/remove", dependencies=Public)
 async def remove_subject(body: SubjectRemove, sim: Sim) -> Response:
     """Remove a test subject and its subunits."""
     sim.testdata.subjects.pop(body.subjectNip, None)
     return _ok()
 
 
-@router.post("/person")
+@router.post("/person", dependencies=Public)
 async def create_person(body: PersonCreate, sim: Sim) -> Response:
     """Create a person (PESEL) who is the owner of `nip` (a bailiff also gets enforcement)."""
     sim.testdata.persons[body.nip] = Person(
@@ -122,14 +132,14 @@ async def create_person(body: PersonCreate, sim: Sim) -> Response:
     return _ok()
 
 
-@router.post("/person/remove")
+@router.post("/person/remove", dependencies=Public)
 async def remove_person(body: NipOnly, sim: Sim) -> Response:
     """Remove a test person."""
     sim.testdata.persons.pop(body.nip, None)
     return _ok()
 
 
-@router.post("/permissions")
+@router.post("/permissions", dependencies=Public)
 async def grant_permissions(body: PermissionsGrant, sim: Sim) -> Response:
     """Simulate a ZAW-FA grant (as filed at a tax office) in `contextIdentifier`."""
     context, who = body.contextIdentifier.value, body.authorizedIdentifier
@@ -146,7 +156,7 @@ async def grant_permissions(body: PermissionsGrant, sim: Sim) -> Response:
     return _ok()
 
 
-@router.post("/permissions/revoke")
+@router.post("/permissions/revoke", dependencies=Public)
 async def revoke_permissions(body: PermissionsRevoke, sim: Sim) -> Response:
     """Withdraw every ZAW-FA grant of `authorizedIdentifier` in `contextIdentifier`."""
     context, who = body.contextIdentifier.value, body.authorizedIdentifier
@@ -157,15 +167,15 @@ async def revoke_permissions(body: PermissionsRevoke, sim: Sim) -> Response:
     return _ok()
 
 
-@router.post("/attachment")
+@router.post("/attachment", dependencies=Public)
 async def allow_attachments(body: NipOnly, sim: Sim) -> Response:
     """Allow `nip` to send invoices with attachments (Zalacznik)."""
     sim.testdata.attachments.add(body.nip)
     return _ok()
 
 
-@router.post("/attachment/revoke")
-async def revoke_attachments(body: NipOnly, sim: Sim) -> Response:
+@router.post("/attachment/revoke", dependencies=Public)
+async def revoke_attachments(body: AttachmentRevoke, sim: Sim) -> Response:
     """Withdraw the consent to send invoices with attachments."""
     sim.testdata.attachments.discard(body.nip)
     return _ok()
@@ -177,14 +187,14 @@ def _context(body: ContextBlock) -> Ident:
     return Ident(body.contextIdentifier.type, body.contextIdentifier.value)
 
 
-@router.post("/context/block")
+@router.post("/context/block", dependencies=Other)
 async def block_context(body: ContextBlock, sim: Sim) -> Response:
     """Block authentication in a context (logins then end with status 480)."""
     sim.testdata.blocked.add(_context(body))
     return _ok()
 
 
-@router.post("/context/unblock")
+@router.post("/context/unblock", dependencies=Other)
 async def unblock_context(body: ContextBlock, sim: Sim) -> Response:
     """Unblock authentication in a context."""
     sim.testdata.blocked.discard(_context(body))

@@ -14,6 +14,7 @@ from . import (
     api_exports,
     api_faults,
     api_invoices,
+    api_limits,
     api_misc,
     api_permission_grants,
     api_permission_queries,
@@ -45,29 +46,34 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+# The KSeF API under /v2, by module. Invoice retrieval first: routes are matched in order, and
+# these carry the bulk of traffic.
+V2_MODULES = (
+    api_invoices,
+    api_exports,
+    api_auth,
+    api_certificates,
+    api_misc,
+    api_limits,
+    api_tokens,
+    api_permissions,
+    api_permission_grants,
+    api_permission_queries,
+    api_batch,
+    # Before api_sessions: `/sessions/{ref}/invoices/failed` must win over `.../{invoiceRef}`.
+    api_session_queries,
+    api_sessions,
+    api_testdata,
+)
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     sim = Simulator.create(settings, clock)
     app = FastAPI(title="KSeF 2.0 simulator", version="2.6.0", lifespan=lifespan)
     app.state.sim = sim
     install_error_handlers(app)
     v2 = APIRouter(prefix="/v2")
-    # Invoice retrieval first: routes are matched in order, and these carry the bulk of traffic.
-    for module in (
-        api_invoices,
-        api_exports,
-        api_auth,
-        api_certificates,
-        api_misc,
-        api_tokens,
-        api_permissions,
-        api_permission_grants,
-        api_permission_queries,
-        api_batch,
-        # Before api_sessions: `/sessions/{ref}/invoices/failed` must win over `.../{invoiceRef}`.
-        api_session_queries,
-        api_sessions,
-        api_testdata,
-    ):
+    for module in V2_MODULES:
         v2.include_router(module.router)
     app.include_router(v2)
     app.include_router(api_admin.router)

@@ -23,6 +23,10 @@ IN_PROGRESS = Status(100, "Uwierzytelnianie w toku")
 SUCCESS = Status(200, "Uwierzytelnianie zakończone sukcesem")
 CERT_FAILURE = "Uwierzytelnianie zakończone niepowodzeniem z powodu błędu certyfikatu"
 TOKEN_FAILURE = "Uwierzytelnianie zakończone niepowodzeniem z powodu błędnego tokenu"
+BLOCKED_DETAIL = (
+    "Podejrzenie incydentu bezpieczeństwa. Skontaktuj się z Ministerstwem Finansów przez "
+    "formularz zgłoszeniowy."
+)
 
 
 def no_permissions() -> Status:
@@ -50,10 +54,26 @@ async def _take_challenge(sim: Simulator, value: str) -> Challenge:
     return challenge
 
 
+def _refusal(sim: Simulator, op: AuthOperation) -> Status | None:
+    """TEST-data states that end a login before permissions are looked at (notes §1)."""
+    if sim.testdata.is_blocked(op.context):
+        return Status(480, "Uwierzytelnienie zablokowane", [BLOCKED_DETAIL])
+    person = sim.testdata.person(op.subject.value) if op.subject.type == "Pesel" else None
+    if person is not None and person.is_deceased:
+        return Status(
+            470,
+            "Uwierzytelnianie zakończone niepowodzeniem",
+            ["Próba wykorzystania metod autoryzacyjnych osoby zmarłej"],
+        )
+    return None
+
+
 async def _finish(sim: Simulator, op: AuthOperation) -> AuthOperation:
     """Decide the final status now: KSeF-token and self-signed checks are immediate."""
     if op.status.code == IN_PROGRESS.code:
-        granted = await effective_permissions(sim.store, op.subject, op.context)
+        op.status = _refusal(sim, op) or op.status
+    if op.status.code == IN_PROGRESS.code:
+        granted = await effective_permissions(sim.store, op.subject, op.context, sim.testdata)
         if op.ksef_token_ref is not None:
             token = await sim.store.get_token(op.ksef_token_ref)
             granted = granted & frozenset(token.permissions if token else ())
@@ -214,7 +234,7 @@ async def refresh(sim: Simulator, op: AuthOperation) -> dict[str, dict[str, str]
         )
     await _check_token_alive(sim, op)
     # A refreshed access token carries the permissions as they are now (notes §2.1).
-    op.permissions = await effective_permissions(sim.store, op.subject, op.context)
+    op.permissions = await effective_permissions(sim.store, op.subject, op.context, sim.testdata)
     if op.ksef_token_ref is not None:
         token = await sim.store.get_token(op.ksef_token_ref)
         op.permissions &= frozenset(token.permissions if token else ())

@@ -18,6 +18,7 @@ from .security import Principal
 from .simulator import Simulator
 
 MAX_PARTS = 50
+PROCESSING = Status(150, "Trwa przetwarzanie")
 MAX_PART_SIZE = 100_000_000  # before encryption; PKCS#7 adds at most one block
 MAX_ENCRYPTED_PART_SIZE = MAX_PART_SIZE + 16
 PART_UPLOAD_TIME = timedelta(minutes=20)  # per declared part (notes §5)
@@ -130,12 +131,20 @@ async def close_batch(sim: Simulator, session: OnlineSession) -> None:
                 "Pakiet nie może być pusty.",
                 f"Nie przesłano zadeklarowanej '{ordinal}' części pliku.",
             )
+    # KSeF processes the package asynchronously after close: 150 until the simulated clock
+    # reaches `process_at`, then the final status (see `sessions.settle`).
     session.updated = session.closed = now
-    # Processing is decided at once (as for online sessions); the status goes 100 -> final.
-    await _process(sim, session, upload)
+    session.status = PROCESSING
+    upload.process_at = now + timedelta(seconds=sim.settings.batch_processing_seconds)
+    await sim.store.save_session(session)
 
 
-async def _process(sim: Simulator, session: OnlineSession, upload: BatchUpload) -> None:
+async def process(sim: Simulator, session: OnlineSession) -> None:
+    """Decrypt, join, verify and unpack the package, then process every invoice in it."""
+    upload = session.batch
+    assert upload is not None
+    upload.process_at = None  # taken: a concurrent look must not process it a second time
+    session.updated = sim.clock.now()
     try:
         archive = b"".join(
             sessions.decrypt(session, upload.uploaded[n]) for n in sorted(upload.uploaded)
@@ -154,7 +163,7 @@ async def _process(sim: Simulator, session: OnlineSession, upload: BatchUpload) 
         session.status = Status(430, "Błąd dekompresji pierwotnego archiwum")
         await sim.store.save_session(session)
         return
-    if len(files) > sessions.MAX_INVOICES:
+    if len(files) > sim.testdata.session_limits(session.context.value, "Batch").max_invoices:
         session.status = Status(420, "Przekroczony limit faktur w sesji")
         await sim.store.save_session(session)
         return

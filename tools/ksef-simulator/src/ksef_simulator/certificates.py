@@ -19,8 +19,6 @@ from .ids import reference_number
 from .simulator import Simulator
 
 ENROLLMENT_RETENTION = timedelta(days=30)
-# (enrollment requests, active certificates) per authenticated identity type (notes §3.2).
-LIMITS = {"Nip": (300, 100), "Pesel": (12, 6), "Fingerprint": (12, 6)}
 # CSR subject attributes KSeF hands out in the enrollment data, by JSON field.
 FIELDS = {
     "commonName": NameOID.COMMON_NAME,
@@ -86,7 +84,7 @@ def b64(data: bytes) -> str:
 
 
 async def limits(sim: Simulator, owner: Ident) -> dict[str, Any]:
-    max_requests, max_active = LIMITS.get(owner.type, LIMITS["Fingerprint"])
+    max_requests, max_active = sim.testdata.certificate_limits(owner)
     requests = [e for e in await sim.store.list_enrollments() if e.owner == owner]
     active = [c for c in await owned(sim, owner) if status_of(sim, c) == "Active"]
     enrollment = {"limit": max_requests, "remaining": max(0, max_requests - len(requests))}

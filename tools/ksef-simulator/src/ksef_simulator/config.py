@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     rate_limit_scale: float = 1.0
     # Simulated seconds an export stays in status 100 before its package is ready.
     export_processing_seconds: float = 2.0
+    # Simulated seconds a closed batch session stays in status 150 before its package is
+    # processed (0 = processed on the first look after close).
+    batch_processing_seconds: float = 2.0
     # Maximum size of one export part before encryption (KSeF: 50 MB).
     export_part_size_bytes: int = 50_000_000
     access_token_ttl_seconds: int = 900

@@ -191,6 +191,8 @@ class BatchUpload:
     declared: dict[int, tuple[int, str]]
     upload_deadline: datetime
     uploaded: dict[int, bytes] = field(default_factory=dict)
+    # Set at close: the package is processed once the simulated clock reaches it (status 150).
+    process_at: datetime | None = None
 
 
 @dataclass

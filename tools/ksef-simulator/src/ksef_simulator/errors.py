@@ -49,8 +49,10 @@ class TooManyRequests(Exception):
         self.detail = detail
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+def _now(request: Request) -> str:
+    """The simulated time, like every other timestamp the simulator serves (clock.py)."""
+    now: datetime = request.app.state.sim.clock.now()
+    return now.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _wants_problem(request: Request) -> bool:
@@ -66,7 +68,7 @@ def _problem(status: int, title: str, request: Request, **fields: Any) -> JSONRe
         "title": title,
         "status": status,
         "instance": request.url.path,
-        "timestamp": _now(),
+        "timestamp": _now(request),
         "traceId": secrets.token_hex(16),
         **fields,
     }
@@ -90,7 +92,7 @@ def bad_request(request: Request, errors: list[tuple[int, str, list[str]]]) -> J
             "serviceCode": f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-00",
             "serviceCtx": "srvKSEFSIM",
             "serviceName": "ksef-simulator",
-            "timestamp": _now(),
+            "timestamp": _now(request),
         }
     }
     return JSONResponse(body, status_code=400)

@@ -2,6 +2,7 @@
 
 from .domain import Ident, PermissionGrant
 from .store import Store
+from .testdata import TestData
 
 # Owner holds every person permission except VatUeManage (notes §4).
 OWNER_PERMISSIONS = frozenset(
@@ -17,13 +18,22 @@ OWNER_PERMISSIONS = frozenset(
 )
 
 
-def is_owner(subject: Ident, context: Ident) -> bool:
-    """On TEST a subject whose certificate NIP equals the context NIP is its Owner."""
-    if subject.type != "Nip":
-        return False
+def is_owner(subject: Ident, context: Ident, testdata: TestData | None = None) -> bool:
+    """On TEST a subject whose certificate NIP equals the context NIP is its Owner; so is the
+    person whose PESEL `/testdata/person` linked to that NIP (notes §4)."""
     if context.type == "Nip":
-        return subject.value == context.value
-    return context.type == "InternalId" and context.value.split("-")[0] == subject.value
+        nip = context.value
+    elif context.type == "InternalId":
+        nip = context.value.split("-")[0]
+    else:
+        return False
+    if subject.type == "Nip":
+        return subject.value == nip
+    return (
+        subject.type == "Pesel"
+        and testdata is not None
+        and nip in testdata.person_owner(subject.value)
+    )
 
 
 # Grant kinds that give a person permissions in the context the grant names.
@@ -31,9 +41,11 @@ _IN_OWN_CONTEXT = {"Person", "EuEntity"}
 _IN_TARGET_CONTEXT = {"Subunit", "EuEntityAdmin"}
 
 
-async def effective_permissions(store: Store, subject: Ident, context: Ident) -> frozenset[str]:
+async def effective_permissions(
+    store: Store, subject: Ident, context: Ident, testdata: TestData | None = None
+) -> frozenset[str]:
     """What `subject` may do in `context`: owner, entity, person, subunit/EU and indirect grants."""
-    if is_owner(subject, context):
+    if is_owner(subject, context, testdata):
         return OWNER_PERMISSIONS
     held: set[str] = set()
     if subject.type == "Nip":

@@ -21,9 +21,6 @@ from .simulator import Simulator
 from .upo import render_upo
 
 SESSION_TTL = timedelta(hours=12)
-MAX_INVOICES = 10_000
-MAX_SIZE = 1_000_000
-MAX_SIZE_WITH_ATTACHMENT = 3_000_000
 SUPPORTED_FORMS = {("FA (3)", "1-0E", "FA"), ("FA (2)", "1-0E", "FA")}
 _rng = random.SystemRandom()
 
@@ -65,7 +62,20 @@ async def own_session(sim: Simulator, caller: Principal, ref: str) -> OnlineSess
             "Brak sesji o wskazanym numerze referencyjnym.",
             f"Sesja o numerze referencyjnym {ref} nie została odnaleziona.",
         )
+    await settle(sim, session)
     return session
+
+
+async def settle(sim: Simulator, session: OnlineSession) -> None:
+    """Process a closed batch package once its processing time passed on the simulated clock:
+    state is brought up to date when it is looked at, so `clock.advance` drives it too."""
+    upload = session.batch
+    if upload is None or session.status.code != 150 or upload.process_at is None:
+        return
+    if sim.clock.now() >= upload.process_at:
+        from .batch import process  # batch builds on this module's invoice pipeline
+
+        await process(sim, session)
 
 
 def decrypt(session: OnlineSession, data: bytes) -> bytes:
@@ -96,7 +106,8 @@ def _verify(sim: Simulator, session: OnlineSession, xml: bytes) -> fa3.InvoiceFa
     """File checks of notes §5; returns the facts or the failing invoice status."""
     if xml.startswith(b"\xef\xbb\xbf"):
         return Status(430, "Błąd weryfikacji pliku faktury", ["Niedozwolony znacznik BOM."])
-    if len(xml) > (MAX_SIZE_WITH_ATTACHMENT if b"<Zalacznik" in xml else MAX_SIZE):
+    limits = sim.testdata.session_limits(session.context.value, session.kind)
+    if len(xml) > (limits.max_bytes_with_attachment if b"<Zalacznik" in xml else limits.max_bytes):
         return Status(430, "Błąd weryfikacji pliku faktury", ["Przekroczony rozmiar pliku."])
     try:
         root = xmlutil.parse(xml)
@@ -130,7 +141,10 @@ async def send_invoice(
             "Status sesji nie pozwala na wykonanie operacji.",
             f"Status sesji {session.status.code} uniemożliwia wysyłkę faktur.",
         )
-    if len(session.invoices) >= MAX_INVOICES:
+    if (
+        len(session.invoices)
+        >= sim.testdata.session_limits(session.context.value, "Online").max_invoices
+    ):
         raise KsefError(21155, "Przekroczono dozwoloną liczbę faktur w sesji.")
     encrypted = base64.b64decode(str(body["encryptedInvoiceContent"]))
     check_sizes(body, encrypted)

@@ -36,6 +36,9 @@ describe("the invoice list", () => {
     await userEvent.click(screen.getByRole("button", { name: "Następna →" }));
     await waitFor(() => expect(calls.at(-1)?.url.searchParams.get("after")).toBe("CUR"));
     expect(await screen.findByText("Strona 2 z 3")).toBeInTheDocument();
+    const lists = calls.filter((c) => c.path === "/api/invoices/invoices");
+    expect(lists[0].url.searchParams.get("count")).toBe("true");
+    expect(lists.at(-1)?.url.searchParams.get("count")).toBeNull();
   });
 
   it("sorts by a column and says so to assistive technology", async () => {

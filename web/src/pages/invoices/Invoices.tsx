@@ -23,6 +23,7 @@ export function Invoices() {
   // Keyset paging: the cursors of the pages before this one, so "previous" works too.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [total, setTotal] = useState<number | null>(null);
+  const [capped, setCapped] = useState(false);
   const [selected, setSelected] = useState<Map<string, InvoiceRow>>(new Map());
   const [notice, setNotice] = useState("");
   const [categoriesOpen, setCategoriesOpen] = useState(false);
@@ -35,7 +36,10 @@ export function Invoices() {
     [filters, companyId, sort, order, limit, after],
   );
   useEffect(() => {
-    if (page.data && page.data.total !== null && page.data.total !== undefined) setTotal(page.data.total);
+    if (page.data && page.data.total !== null && page.data.total !== undefined) {
+      setTotal(page.data.total);
+      setCapped(Boolean(page.data.total_capped));
+    }
   }, [page.data]);
 
   const restart = useCallback(() => {
@@ -75,7 +79,7 @@ export function Invoices() {
     });
   const selectedIds = useMemo(() => [...selected.keys()], [selected]);
   const pageNo = cursors.length;
-  const pages = total !== null ? Math.max(1, Math.ceil(total / limit)) : null;
+  const pages = total !== null && !capped ? Math.max(1, Math.ceil(total / limit)) : null;
 
   const syncNow = async () => {
     const target = companyId;
@@ -104,7 +108,7 @@ export function Invoices() {
         <Alert>{page.error || sync.error}</Alert>
         <Alert kind="success">{notice}</Alert>
         <div className="list-meta" aria-live="polite">
-          {total !== null ? <span>Znaleziono: {total.toLocaleString("pl-PL")}</span> : null}
+          {total !== null ? <span>Znaleziono: {capped ? "ponad " : ""}{total.toLocaleString("pl-PL")}</span> : null}
           {page.loading ? <Loading /> : null}
         </div>
         {!page.loading && rows.length === 0 && !page.error ? <p className="empty">Brak faktur spełniających kryteria.</p> : null}

@@ -41,6 +41,11 @@ def _settings(request: Request) -> Settings:
 CurrentSettings = Annotated[Settings, Depends(_settings)]
 
 
+def _signing(settings: Settings) -> offline.Signing:
+    secret = settings.offline_key_secret
+    return offline.Signing(settings.ksef_qr_base_url, secret.get_secret_value() if secret else None)
+
+
 # Small bodies are validated by `parse_body` (Polish messages); each route names its model.
 AnyBody = Annotated[Any, Body(description="JSON, as the route describes.")]
 
@@ -174,7 +179,7 @@ async def send(
 
     Body: `SendBody` (`{"mode": "online" | "offline24"}`), optional."""
     mode = parse_body(SendBody, body).mode
-    await services.send(pool, principal, invoice_id, mode, settings.ksef_qr_base_url, date.today())
+    await services.send(pool, principal, invoice_id, mode, _signing(settings), date.today())
     async with pool.acquire() as conn:
         return _detail(await repo.get(conn, principal, invoice_id))
 
@@ -265,13 +270,23 @@ async def add_series(
 
 @router.put("/companies/{company_id}/offline-certificate")
 async def put_certificate(
-    company_id: UUID, body: AnyBody, principal: CurrentPrincipal, pool: Pool
+    company_id: UUID,
+    body: AnyBody,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    settings: CurrentSettings,
 ) -> dict[str, Any]:
     """Store the company's KSeF Offline certificate and key (signs QR code II).
 
     Body: `CertificateBody`."""
     cert = parse_body(CertificateBody, body)
     serial = await setup.upload_certificate(
-        pool, principal, company_id, cert.certificate, cert.private_key, cert.password
+        pool,
+        principal,
+        company_id,
+        cert.certificate,
+        cert.private_key,
+        cert.password,
+        _signing(settings).key_secret,
     )
     return {"serial": serial}

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from invoices.fa3.parser import parse
 from invoices.issuing.domain import InvalidCertificate
@@ -23,6 +27,27 @@ from invoices.render.qr import certificate_link
 from invoices.render.view import build_view
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+# Sealed keys start with this marker; a plain PKCS#8 DER key starts with 0x30 (a SEQUENCE).
+SEALED = b"AESGCM1"
+_AAD = b"rachmistrz/issuing/offline-key"
+
+
+def seal(secret: str | None, key_der: bytes) -> bytes:
+    """The private key encrypted with the service's secret, or as is when none is set."""
+    if not secret:
+        return key_der
+    nonce = os.urandom(12)
+    aes = AESGCM(hashlib.sha256(secret.encode()).digest())
+    return SEALED + nonce + aes.encrypt(nonce, key_der, _AAD)
+
+
+def unseal(secret: str | None, stored: bytes) -> bytes:
+    if not stored.startswith(SEALED):
+        return stored
+    if not secret:
+        raise RuntimeError("offline key is encrypted but OFFLINE_KEY_SECRET is not set")
+    nonce, body = stored[len(SEALED) : len(SEALED) + 12], stored[len(SEALED) + 12 :]
+    return AESGCM(hashlib.sha256(secret.encode()).digest()).decrypt(nonce, body, _AAD)
 
 
 def _certificate(text: str) -> x509.Certificate:
@@ -67,11 +92,22 @@ def load_certificate(cert_text: str, key_text: str, password: str | None) -> dic
     }
 
 
-def qr2_link(base_url: str, stored: Any, *, context_nip: str, seller_nip: str, xml: bytes) -> str:
-    key = serialization.load_der_private_key(bytes(stored["private_key"]), None)
+@dataclass(frozen=True)
+class Signing:
+    """What offline issuing needs from the settings."""
+
+    qr_base_url: str
+    key_secret: str | None = None
+
+
+def qr2_link(
+    signing: Signing, stored: Any, *, context_nip: str, seller_nip: str, xml: bytes
+) -> str:
+    der = unseal(signing.key_secret, bytes(stored["private_key"]))
+    key = serialization.load_der_private_key(der, None)
     assert isinstance(key, PrivateKey)
     return certificate_link(
-        base_url,
+        signing.qr_base_url,
         context_type="Nip",
         context_id=context_nip,
         seller_nip=seller_nip,

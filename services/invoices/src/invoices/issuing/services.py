@@ -195,7 +195,7 @@ async def send(
     principal: Principal,
     invoice_id: UUID,
     mode: SendMode,
-    qr_base_url: str,
+    signing: offline.Signing,
     today: date,
 ) -> None:
     """Number, build, validate and queue the invoice for KSeF; online or offline24."""
@@ -214,7 +214,7 @@ async def send(
         problems = schema_errors(xml)
         if problems:
             raise InvoiceInvalid(details=[{"field": "fa3", "message": p} for p in problems[:10]])
-        values = await _offline_values(conn, company, form, xml, mode, qr_base_url)
+        values = await _offline_values(conn, company, form, xml, mode, signing)
         data = InvoiceSendRequested(
             company_id=company.org_id,
             company_nip=company.nip,
@@ -259,15 +259,13 @@ async def _offline_values(
     form: InvoiceForm,
     xml: bytes,
     mode: SendMode,
-    qr_base_url: str,
+    signing: offline.Signing,
 ) -> dict[str, Any]:
     if mode != "offline24":
         return {"offline": False, "offline_deadline": None, "qr2_link": None}
     cert = await repo.offline_certificate(conn, company.org_id)
     if cert is None:
         raise NoOfflineCertificate()
-    link = offline.qr2_link(
-        qr_base_url, cert, context_nip=company.nip, seller_nip=company.nip, xml=xml
-    )
+    link = offline.qr2_link(signing, cert, context_nip=company.nip, seller_nip=company.nip, xml=xml)
     deadline = offline_deadline(form.issue_date)
     return {"offline": True, "offline_deadline": deadline, "qr2_link": link}

@@ -62,11 +62,13 @@ async def upload_certificate(
     certificate: str,
     private_key: str,
     password: str | None,
+    key_secret: str | None,
 ) -> str:
     async with pool.acquire() as conn, conn.transaction():
         await require_company(conn, principal, company_id)
         require_settings_manager(principal)
         values = offline.load_certificate(certificate, private_key, password)
+        values["private_key"] = offline.seal(key_secret, values["private_key"])
         await repo.save_offline_certificate(
             conn, company_id, values | {"uploaded_by": principal.user_id}
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -19,6 +20,8 @@ import httpx
 from ksef_gateway.testing import self_signed
 
 OFFICE_EMAIL = "admin@demo.rachmistrz.pl"
+ACCOUNTANT_EMAIL = "ksiegowa@demo.rachmistrz.pl"
+CLIENT_EMAIL = "jan.kowalski@piekarnia.demo.rachmistrz.pl"
 # The client whose KSeF access is left ungranted, so the office sees a "no permission" status.
 UNGRANTED_NIP = "1132853869"
 
@@ -64,6 +67,73 @@ def grant_office(sim: httpx.Client, client_nip: str, office_nip: str) -> None:
         sys.exit(f"demo: granting {office_nip} access to {client_nip} failed: {response.text}")
 
 
+def previous_month(today: date) -> str:
+    last = today.replace(day=1) - timedelta(days=1)
+    return f"{last.year}-{last.month:02d}"
+
+
+def taxes_csv(clients: list[dict[str, Any]], today: date) -> str:
+    """Last month's VAT, PIT and ZUS of every client; some already overdue (a red tile)."""
+    period = previous_month(today)
+    month = today.replace(day=1)
+    rows = ["nip;kind;period;amount;due_date"]
+    for n, client in enumerate(clients):
+        zus_due = month.replace(day=15 if n % 2 else 20)
+        rows += [
+            f"{client['nip']};vat;{period};{1234 + 811 * n},00;{month.replace(day=25)}",
+            f"{client['nip']};pit;{period};{402 + 97 * n},00;{month.replace(day=20)}",
+            f"{client['nip']};zus;{period};1 773,96;{zus_due}",
+        ]
+    return "\r\n".join(rows) + "\r\n"
+
+
+def taxes(api: httpx.Client, clients: list[dict[str, Any]], today: date) -> None:
+    first = clients[0]["id"]
+    year = previous_month(today)[:4]
+    months = retry(
+        lambda: api.get(f"/api/taxes/companies/{first}/months", params={"year": year}),
+        "taxes months",
+    )
+    body = months.json()
+    listed = body.get("items", body.get("months", [])) if isinstance(body, dict) else body
+    if any(m.get("items", m.get("count", 0)) for m in listed if isinstance(m, dict)):
+        return
+    response = api.post(
+        "/api/taxes/items/import",
+        content=taxes_csv(clients, today).encode(),
+        headers={"Content-Type": "text/csv"},
+    )
+    if response.is_error:
+        print(f"demo: taxes import skipped: {response.status_code} {response.text[:300]}")
+
+
+def conversation(api: httpx.Client, password: str) -> None:
+    """The client asks, the accountant answers (e-mails land in the mail catcher)."""
+    client_token, company_id = login(api, CLIENT_EMAIL, password, "company")
+    client = {"Authorization": f"Bearer {client_token}"}
+    if api.get("/api/messaging/threads", headers=client).json().get("items"):
+        return
+    thread = api.post(
+        "/api/messaging/threads",
+        headers=client,
+        json={"subject": "Faktura za prąd", "body": "Dzień dobry, czy tę fakturę mam już opłacić?"},
+    )
+    thread.raise_for_status()
+    office_token, _ = login(api, ACCOUNTANT_EMAIL, password, "office")
+    api.post(
+        f"/api/messaging/threads/{thread.json()['id']}/messages",
+        headers={"Authorization": f"Bearer {office_token}"},
+        json={"body": "Dzień dobry, tak, termin płatności mija w piątek. Pozdrawiam, Anna."},
+    ).raise_for_status()
+    upload = api.post(
+        f"/api/files/companies/{company_id}/files",
+        headers=client,
+        files={"file": ("Wyciąg bankowy 10-2026.csv", "data;kwota\r\n2026-10-31;1234,56\r\n")},
+    )
+    if upload.is_error:
+        print(f"demo: file upload skipped: {upload.status_code} {upload.text[:300]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--gateway", required=True)
@@ -102,6 +172,8 @@ def main() -> None:
             f"central authorisation of {client['name']}",
         )
     print(f"demo: {len(items)} clients use the office's KSeF authorisation")
+    taxes(api, items, date.today())
+    conversation(api, args.password)
 
 
 if __name__ == "__main__":

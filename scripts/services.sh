@@ -54,14 +54,15 @@ service_env() {
     printf '%s\n' "AUTH_JWKS_URL=http://127.0.0.1:$(service_port auth)/.well-known/jwks.json"
   fi
   case "$svc" in
-    auth) printf '%s\n' "AUTH_SIGNING_KEY_FILE=$KEYS/access-token.pem" ;;
+    # the local gateway speaks plain http, where a Secure refresh cookie would never be sent
+    auth) printf '%s\n' "AUTH_SIGNING_KEY_FILE=$KEYS/access-token.pem" "REFRESH_COOKIE_SECURE=false" ;;
     ksef-gateway)
       printf '%s\n' "KSEF_BASE_URL=$KSEF_SIMULATOR_URL/v2" \
         "SECRETS_MASTER_KEY=$(secret KSEF_GATEWAY_MASTER_KEY)$(secret KSEF_GATEWAY_MASTER_KEY_2)" \
         "MINIO_ENDPOINT=$MINIO_ENDPOINT" "MINIO_ACCESS_KEY=$MINIO_ACCESS_KEY" \
         "MINIO_SECRET_KEY=$MINIO_SECRET_KEY" ;;
     messaging) printf '%s\n' "SMTP_HOST=$SMTP_HOST" "SMTP_PORT=$SMTP_PORT" \
-      "PUBLIC_URL=$GATEWAY_URL" ;;
+      "PUBLIC_URL=$GATEWAY_URL" "FILES_URL=http://127.0.0.1:$(service_port files)" ;;
     files)
       # download URLs are signed for the gateway, which passes /storage/ on to MinIO
       printf '%s\n' "MINIO_ENDPOINT=$MINIO_ENDPOINT" "MINIO_ACCESS_KEY=$MINIO_ACCESS_KEY" \

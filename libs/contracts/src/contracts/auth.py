@@ -85,6 +85,11 @@ class MembershipChanged(EventData):
     all_clients: bool = Field(
         default=True, description="Office users: False when limited to assigned clients."
     )
+    suspended: bool = Field(
+        default=False,
+        description="True while an administrator suspended the membership: consumers treat it"
+        " like a removed one (no access, no e-mails) until an event with False arrives.",
+    )
 
 
 class NotificationRequested(EventData):

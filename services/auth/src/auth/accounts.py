@@ -30,8 +30,11 @@ from auth.passwords import check_policy, hash_password_async, verify_password_as
 from auth.roles import grantable_in_client, grantable_in_own_org
 from chassis.db import Conn
 from chassis.errors import Forbidden
+from chassis.logs import get_logger
 from chassis.tokens import Principal
 from contracts.auth import OrgKind
+
+log = get_logger(__name__)
 
 
 def normalise_email(raw: str) -> str:
@@ -173,12 +176,33 @@ async def set_password_by_link(
     return user
 
 
+async def _reset_allowed(conn: Conn, settings: Settings, email: str, ip: str | None) -> bool:
+    """False when the account or the address used up its window; else the request counts."""
+    # Serialise requests per account, then per client address (always in this order, so two
+    # requests cannot wait for each other), so parallel requests cannot all pass the count.
+    for key in (email, ip):
+        if key is not None:
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('reset:' || $1))", key)
+    window = settings.reset_window_minutes
+    account, address = await srepo.recent_resets(conn, email, ip, window)
+    if account >= settings.reset_max_per_account or (
+        ip is not None and address >= settings.reset_max_per_address
+    ):
+        log.warning("password reset throttled", account_requests=account, address_requests=address)
+        return False
+    # Only requests let through count, so a flood does not extend its own window.
+    await srepo.record_reset(conn, email, ip)
+    return True
+
+
 async def request_password_reset(
     pool: asyncpg.Pool, settings: Settings, raw_email: str, ip: str | None
 ) -> None:
     """Send a reset link (or a new activation link to a pending account); silent otherwise."""
     email = normalise_email(raw_email)
     async with pool.acquire() as conn, conn.transaction():
+        if not await _reset_allowed(conn, settings, email, ip):
+            return  # the same answer again: a throttled caller learns nothing either
         user = await urepo.find_user(conn, email)
         if user is None or user.status == "disabled":
             return  # the same answer for unknown addresses: accounts cannot be probed

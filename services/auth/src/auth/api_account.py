@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from auth import accounts, invitations, login, sessions, totp
 from auth import users_repo as urepo
-from auth.principal import AppSettings, CallerAddress, CurrentUser, Keys, Pool
+from auth.principal import (
+    AppSettings,
+    CallerAddress,
+    CurrentUser,
+    Keys,
+    Pool,
+    current_account,
+    signed_in,
+)
+from auth.refresh_cookie import clear_refresh_cookie, presented_token, set_refresh_cookie
 from auth.schemas import (
     CodeIn,
     ContextIn,
@@ -47,6 +56,7 @@ async def jwks(keys: Keys, response: Response) -> dict[str, list[dict[str, str]]
 @router.post("/login")
 async def log_in(
     body: LoginIn,
+    response: Response,
     pool: Pool,
     settings: AppSettings,
     keys: Keys,
@@ -63,6 +73,7 @@ async def log_in(
         contexts = await urepo.memberships_of(conn, new.user.id)
         pending = await urepo.pending_invitations(conn, new.user.email)
     access = sessions.issue(keys, settings, new.user.id, new.session_id, context)
+    set_refresh_cookie(response, settings, new.refresh_token, new.expires_at)
     return LoginPublic(
         **TokenPublic.of(access).model_dump(),
         refresh_token=new.refresh_token,
@@ -75,10 +86,19 @@ async def log_in(
 
 @router.post("/token/refresh")
 async def refresh(
-    body: RefreshIn, pool: Pool, settings: AppSettings, keys: Keys, ip: CallerAddress
+    request: Request,
+    response: Response,
+    pool: Pool,
+    settings: AppSettings,
+    keys: Keys,
+    ip: CallerAddress,
+    body: RefreshIn | None = None,
 ) -> RefreshedPublic:
-    """Trade a refresh token for a new access token and a new refresh token (rotation)."""
-    result = await sessions.refresh(pool, keys, settings, body.refresh_token, ip)
+    """Trade a refresh token (in the body, or else the refresh cookie) for a new access token
+    and a new refresh token (rotation)."""
+    token = presented_token(body.refresh_token if body else None, request, settings)
+    result = await sessions.refresh(pool, keys, settings, token, ip)
+    set_refresh_cookie(response, settings, result.refresh_token, result.expires_at)
     return RefreshedPublic(
         **TokenPublic.of(result.access).model_dump(), refresh_token=result.refresh_token
     )
@@ -101,9 +121,24 @@ async def choose_context(
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def log_out(account: CurrentUser, pool: Pool, ip: CallerAddress) -> None:
-    """End this session: its refresh token stops working."""
-    await sessions.end_session(pool, account.user_id, account.session_id, "logout", ip)
+async def log_out(
+    request: Request,
+    response: Response,
+    pool: Pool,
+    settings: AppSettings,
+    keys: Keys,
+    ip: CallerAddress,
+    body: RefreshIn | None = None,
+) -> None:
+    """End this session (named by the access token, or else by a refresh token in the body
+    or the refresh cookie): its refresh token stops working, the cookie is cleared."""
+    if "authorization" in request.headers:
+        account = await signed_in(await current_account(request, keys, pool))
+        await sessions.end_session(pool, account.user_id, account.session_id, "logout", ip)
+    else:
+        token = presented_token(body.refresh_token if body else None, request, settings)
+        await sessions.end_session_by_refresh_token(pool, token, ip)
+    clear_refresh_cookie(response, settings)
 
 
 @router.get("/sessions")

@@ -54,7 +54,10 @@ async def list_members(
 ) -> list[MemberPublic]:
     """People of the organisation and their roles."""
     found = await members.list_members(pool, principal, org_id)
-    return [MemberPublic(user=UserPublic.of(u), role=r, all_clients=a) for u, r, a in found]
+    return [
+        MemberPublic(user=UserPublic.of(u), role=r, all_clients=a, suspended=s)
+        for u, r, a, s in found
+    ]
 
 
 @router.patch("/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -82,6 +85,31 @@ async def remove_member(
 ) -> None:
     """Remove a member from the organisation (the account itself stays)."""
     await members.remove_member(pool, principal, user_id, org_id=org_id, ip=ip)
+
+
+@router.put("/members/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT)
+async def suspend_member(
+    user_id: UUID,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    ip: CallerAddress,
+    org_id: OrgParam = None,
+) -> None:
+    """Suspend a member's access to the organisation: their sessions there end and they cannot
+    work there until the suspension is lifted (the account and other organisations stay)."""
+    await members.set_suspended(pool, principal, user_id, True, org_id=org_id, ip=ip)
+
+
+@router.delete("/members/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT)
+async def reactivate_member(
+    user_id: UUID,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    ip: CallerAddress,
+    org_id: OrgParam = None,
+) -> None:
+    """Lift a suspension: the member may work in the organisation again."""
+    await members.set_suspended(pool, principal, user_id, False, org_id=org_id, ip=ip)
 
 
 @router.get("/members/{user_id}/clients")

@@ -35,6 +35,21 @@ class Settings(ServiceSettings):
     # Only requests from these proxies may name the client address in X-Forwarded-For.
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1/32", "::1/128"])
     totp_issuer: str = "Rachmistrz"
+    # Password-reset e-mails per account and per client address within the window; requests
+    # beyond get the same answer but send nothing (a mailbox cannot be flooded through us).
+    reset_window_minutes: int = Field(default=60, ge=1)
+    reset_max_per_account: int = Field(default=3, ge=1)
+    reset_max_per_address: int = Field(default=20, ge=1)
+    # Browsers may keep the refresh token in an HttpOnly cookie instead of script memory.
+    refresh_cookie_name: str = "rachmistrz_refresh"
+    # Secure cookies travel over HTTPS only; false for a local stack served over plain http.
+    refresh_cookie_secure: bool = True
+    # The cookie is sent only to this path; default: ROOT_PATH + /token/refresh.
+    refresh_cookie_path: str | None = None
+
+    @property
+    def cookie_path(self) -> str:
+        return self.refresh_cookie_path or f"{self.root_path.rstrip('/')}/token/refresh"
 
     @field_validator("auth_signing_key_file")
     @classmethod

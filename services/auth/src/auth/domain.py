@@ -84,6 +84,7 @@ class Membership:
     org: Organisation
     role: str
     all_clients: bool
+    suspended: bool = False
 
 
 @dataclass(frozen=True)

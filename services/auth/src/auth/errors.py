@@ -72,6 +72,19 @@ class NotAMember(Forbidden):
     message = "Nie należysz do tej organizacji."
 
 
+class MembershipSuspended(Forbidden):
+    code = "membership_suspended"
+    message = (
+        "Administrator zawiesił Twój dostęp do tej organizacji. Skontaktuj się z nim, aby go"
+        " przywrócić."
+    )
+
+
+class CannotSuspendSelf(Conflict):
+    code = "cannot_suspend_self"
+    message = "Nie możesz zawiesić własnego dostępu do organizacji."
+
+
 class RoleNotAllowed(Forbidden):
     code = "role_not_allowed"
     message = "Nie możesz nadać tej roli."

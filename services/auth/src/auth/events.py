@@ -49,7 +49,13 @@ async def user_created(conn: Conn, user_id: UUID, email: str, full_name: str | N
 
 
 async def membership_changed(
-    conn: Conn, user: User, org: Organisation, role: str | None, all_clients: bool = True
+    conn: Conn,
+    user: User,
+    org: Organisation,
+    role: str | None,
+    all_clients: bool = True,
+    *,
+    suspended: bool = False,
 ) -> None:
     data = MembershipChanged(
         user_id=user.id,
@@ -59,6 +65,7 @@ async def membership_changed(
         full_name=user.full_name,
         role=role,
         all_clients=all_clients,
+        suspended=suspended,
     )
     await _emit(conn, MEMBERSHIP_CHANGED, data, key=org.id, org=org)
 

@@ -20,11 +20,11 @@ from auth.errors import (
     AccountLocked,
     InvalidCredentials,
     InvalidSecondFactor,
-    NotAMember,
     SecondFactorRequired,
     TooManyAttempts,
 )
 from auth.passwords import verify_password_async
+from auth.sessions import usable_context
 from chassis.db import Conn
 
 
@@ -49,6 +49,7 @@ class NewSession:
     session_id: UUID
     refresh_token: str
     org_id: UUID | None
+    expires_at: datetime
 
 
 async def _check_throttle(conn: Conn, settings: Settings, email: str, ip: str | None) -> None:
@@ -115,8 +116,8 @@ async def login(
     session_id, refresh_token = uuid4(), secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + timedelta(days=settings.refresh_token_days)
     async with pool.acquire() as conn, conn.transaction():
-        if creds.org_id and not await urepo.membership(conn, user.id, creds.org_id):
-            raise NotAMember(details={"org_id": str(creds.org_id)})
+        if creds.org_id:
+            usable_context(await urepo.membership(conn, user.id, creds.org_id), creds.org_id)
         await srepo.insert_session(conn, session_id, user.id, client.user_agent, client.ip, expires)
         await srepo.set_session_org(conn, session_id, creds.org_id)
         await srepo.insert_refresh_token(conn, refresh_token, session_id)
@@ -124,4 +125,4 @@ async def login(
         await srepo.audit(
             conn, "login", user_id=user.id, actor_id=user.id, ip=client.ip, org_id=creds.org_id
         )
-    return NewSession(user, session_id, refresh_token, creds.org_id)
+    return NewSession(user, session_id, refresh_token, creds.org_id, expires)

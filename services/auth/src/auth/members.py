@@ -12,7 +12,13 @@ from auth import sessions_repo as srepo
 from auth import users_repo as urepo
 from auth.accounts import effective_all_clients, managed_org, target_org
 from auth.domain import Organisation, User
-from auth.errors import CompanyNotFound, LastAdmin, MemberNotFound
+from auth.errors import (
+    CannotSuspendSelf,
+    CompanyNotFound,
+    LastAdmin,
+    MemberNotFound,
+    RoleNotAllowed,
+)
 from auth.roles import OFFICE_CLIENT_MANAGERS, ORG_ADMINS
 from chassis.db import Conn
 from chassis.errors import Forbidden
@@ -21,7 +27,7 @@ from chassis.tokens import Principal
 
 async def list_members(
     pool: asyncpg.Pool, principal: Principal, org_id: UUID | None
-) -> list[tuple[User, str, bool]]:
+) -> list[tuple[User, str, bool, bool]]:
     """Office managers see their colleagues too (to assign clients); others need admin."""
     async with pool.acquire() as conn:
         if (
@@ -67,7 +73,10 @@ async def change_role(
         assert user is not None
         all_clients = effective_all_clients(org, role, all_clients)
         await urepo.upsert_membership(conn, user_id, org.id, role, all_clients)
-        await events.membership_changed(conn, user, org, role, all_clients)
+        # A suspended member stays suspended in their new role.
+        await events.membership_changed(
+            conn, user, org, role, all_clients, suspended=before.suspended
+        )
         await srepo.audit(
             conn,
             "member.role_changed",
@@ -104,6 +113,53 @@ async def remove_member(
             user_id=user_id,
             actor_id=principal.user_id,
             ip=ip,
+        )
+
+
+async def set_suspended(
+    pool: asyncpg.Pool,
+    principal: Principal,
+    user_id: UUID,
+    suspended: bool,
+    *,
+    org_id: UUID | None = None,
+    ip: str | None = None,
+) -> None:
+    """Suspend a member's access to the organisation (their sessions there end) or lift it.
+
+    Only someone who may give the member's role may suspend them, never themselves, and never
+    the last administrator who can still act."""
+    async with pool.acquire() as conn, conn.transaction():
+        org, allowed = await managed_org(conn, principal, org_id)
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1::text))", str(org.id))
+        current = await urepo.membership(conn, user_id, org.id)
+        if current is None:
+            raise MemberNotFound()
+        if current.role not in allowed:
+            raise RoleNotAllowed(details={"role": current.role, "allowed": sorted(allowed)})
+        if user_id == principal.user_id:
+            raise CannotSuspendSelf()
+        if current.suspended == suspended:
+            return  # already so: nothing to publish or record
+        if suspended:
+            await _guard_last_admin(conn, org, user_id, None)
+        await urepo.set_suspended(conn, user_id, org.id, suspended, principal.user_id)
+        ended = 0
+        if suspended:
+            ended = await srepo.revoke_org_sessions(conn, user_id, org.id, "membership_suspended")
+        user = await urepo.get_user(conn, user_id)
+        assert user is not None
+        await events.membership_changed(
+            conn, user, org, current.role, current.all_clients, suspended=suspended
+        )
+        await srepo.audit(
+            conn,
+            "member.suspended" if suspended else "member.reactivated",
+            org_id=org.id,
+            user_id=user_id,
+            actor_id=principal.user_id,
+            ip=ip,
+            details={"role": current.role, "sessions_ended": ended},
         )
 
 

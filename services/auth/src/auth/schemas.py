@@ -33,10 +33,18 @@ class ContextPublic(BaseModel):
     org: OrganisationPublic
     role: str
     all_clients: bool
+    suspended: bool = Field(
+        default=False, description="An administrator suspended your access to this organisation."
+    )
 
     @classmethod
     def of(cls, m: Membership) -> ContextPublic:
-        return cls(org=OrganisationPublic.of(m.org), role=m.role, all_clients=m.all_clients)
+        return cls(
+            org=OrganisationPublic.of(m.org),
+            role=m.role,
+            all_clients=m.all_clients,
+            suspended=m.suspended,
+        )
 
 
 class UserPublic(BaseModel):
@@ -116,7 +124,12 @@ class LoginPublic(RefreshedPublic):
 
 
 class RefreshIn(BaseModel):
-    refresh_token: str = Field(min_length=10, max_length=200)
+    refresh_token: str | None = Field(
+        default=None,
+        min_length=10,
+        max_length=200,
+        description="Leave out when the browser holds it in the refresh cookie.",
+    )
 
 
 class ContextIn(BaseModel):
@@ -215,6 +228,7 @@ class MemberPublic(BaseModel):
     user: UserPublic
     role: str
     all_clients: bool
+    suspended: bool = Field(default=False, description="Access to the organisation suspended.")
 
 
 class AuditEntry(BaseModel):

@@ -78,7 +78,8 @@ async def ensure_member(
         current = await urepo.membership(conn, user.id, org.id)
         if current is None or (current.role, current.all_clients) != (role, all_clients):
             await urepo.upsert_membership(conn, user.id, org.id, role, all_clients)
-            await events.membership_changed(conn, user, org, role, all_clients)
+            suspended = current.suspended if current else False
+            await events.membership_changed(conn, user, org, role, all_clients, suspended=suspended)
             await srepo.audit(
                 conn, "member.seeded", org_id=org.id, user_id=user.id, details={"role": role}
             )

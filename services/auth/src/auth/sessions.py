@@ -15,6 +15,7 @@ from auth.config import Settings
 from auth.domain import Membership, Session
 from auth.errors import (
     InvalidRefreshToken,
+    MembershipSuspended,
     NotAMember,
     RefreshTokenReused,
     SessionNotFound,
@@ -42,14 +43,26 @@ def issue(
 
 
 async def context_of(conn: Conn, user_id: UUID, org_id: UUID | None) -> Membership | None:
-    """The session's context, if the user still belongs there (roles can change meanwhile)."""
-    return await urepo.membership(conn, user_id, org_id) if org_id else None
+    """The session's context, if the user still belongs there (roles can change meanwhile)
+    and the membership is not suspended."""
+    context = await urepo.membership(conn, user_id, org_id) if org_id else None
+    return context if context is not None and not context.suspended else None
+
+
+def usable_context(context: Membership | None, org_id: UUID) -> Membership:
+    """The membership a user asked to work in, if they may work there now."""
+    if context is None:
+        raise NotAMember(details={"org_id": str(org_id)})
+    if context.suspended:
+        raise MembershipSuspended(details={"org_id": str(org_id)})
+    return context
 
 
 @dataclass(frozen=True)
 class Refreshed:
     access: AccessToken
     refresh_token: str
+    expires_at: datetime
 
 
 async def refresh(
@@ -81,7 +94,8 @@ async def refresh(
             await srepo.set_session_org(conn, session_id, context.org.id if context else None)
     if reused:
         raise RefreshTokenReused()
-    return Refreshed(issue(keys, settings, user_id, session_id, context), new_token)
+    access = issue(keys, settings, user_id, session_id, context)
+    return Refreshed(access, new_token, row["expires_at"])
 
 
 async def choose_context(
@@ -95,9 +109,7 @@ async def choose_context(
 ) -> AccessToken:
     """Work in another organisation: the session remembers it, a new token carries it."""
     async with pool.acquire() as conn, conn.transaction():
-        context = await urepo.membership(conn, user_id, org_id)
-        if context is None:
-            raise NotAMember(details={"org_id": str(org_id)})
+        context = usable_context(await urepo.membership(conn, user_id, org_id), org_id)
         await srepo.set_session_org(conn, session_id, org_id)
         await srepo.audit(
             conn, "context.chosen", org_id=org_id, user_id=user_id, actor_id=user_id, ip=ip
@@ -108,6 +120,24 @@ async def choose_context(
 async def list_sessions(pool: asyncpg.Pool, user_id: UUID) -> list[Session]:
     async with pool.acquire() as conn:
         return await srepo.active_sessions(conn, user_id)
+
+
+async def end_session_by_refresh_token(pool: asyncpg.Pool, token: str, ip: str | None) -> None:
+    """Logout without an access token: the refresh token (any of the session's) names it."""
+    async with pool.acquire() as conn, conn.transaction():
+        found = await srepo.session_of_refresh_token(conn, token)
+        if found is None:
+            raise InvalidRefreshToken()
+        session_id, user_id = found
+        if await srepo.revoke_session(conn, session_id, user_id, "logout"):
+            await srepo.audit(
+                conn,
+                "session.logout",
+                user_id=user_id,
+                actor_id=user_id,
+                ip=ip,
+                details={"session_id": str(session_id)},
+            )
 
 
 async def end_session(

@@ -87,6 +87,28 @@ async def revoke_all_sessions(
     )
 
 
+async def revoke_org_sessions(conn: Conn, user_id: UUID, org_id: UUID, why: str) -> int:
+    """End the user's sessions working in one organisation; returns how many ended."""
+    status = await conn.execute(
+        "UPDATE sessions SET revoked_at = now(), revoked_why = $3"
+        " WHERE user_id = $1 AND org_id = $2 AND revoked_at IS NULL",
+        user_id,
+        org_id,
+        why,
+    )
+    return int(status.split()[-1])
+
+
+async def session_of_refresh_token(conn: Conn, token: str) -> tuple[UUID, UUID] | None:
+    """(session id, user id) of any refresh token ever issued, spent or not."""
+    row = await conn.fetchrow(
+        "SELECT s.id, s.user_id FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id"
+        " WHERE r.token_hash = $1",
+        digest(token),
+    )
+    return (row["id"], row["user_id"]) if row else None
+
+
 async def insert_refresh_token(conn: Conn, token: str, session_id: UUID) -> None:
     await conn.execute(
         "INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)",
@@ -176,6 +198,29 @@ async def address_failures(conn: Conn, ip: str, window_minutes: int) -> int:
         window_minutes,
     )
     return count
+
+
+async def recent_resets(
+    conn: Conn, email: str, ip: str | None, window_minutes: int
+) -> tuple[int, int]:
+    """Reset requests within the window: for this account, and from this client address."""
+    row = await conn.fetchrow(
+        "SELECT (SELECT count(*) FROM password_reset_requests WHERE email = $1"
+        "   AND at > now() - make_interval(mins => $3)) AS account,"
+        " (SELECT count(*) FROM password_reset_requests WHERE ip = $2::inet"
+        "   AND at > now() - make_interval(mins => $3)) AS address",
+        email,
+        ip,
+        window_minutes,
+    )
+    assert row is not None
+    return row["account"], row["address"]
+
+
+async def record_reset(conn: Conn, email: str, ip: str | None) -> None:
+    await conn.execute(
+        "INSERT INTO password_reset_requests (email, ip) VALUES ($1, $2::inet)", email, ip
+    )
 
 
 async def replace_recovery_codes(conn: Conn, user_id: UUID, codes: list[str]) -> None:

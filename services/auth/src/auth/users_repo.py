@@ -60,14 +60,19 @@ async def set_totp(conn: Conn, user_id: UUID, secret: str | None, enabled: bool)
 
 
 _MEMBERSHIP = (
-    "SELECT m.user_id, m.role, m.all_clients, o.id, o.kind, o.nip, o.name, o.address"
+    "SELECT m.user_id, m.role, m.all_clients, m.suspended_at IS NOT NULL AS suspended,"
+    " o.id, o.kind, o.nip, o.name, o.address"
     " FROM memberships m JOIN organisations o ON o.id = m.org_id"
 )
 
 
 def _membership(row: asyncpg.Record) -> Membership:
     return Membership(
-        user_id=row["user_id"], org=_org(row), role=row["role"], all_clients=row["all_clients"]
+        user_id=row["user_id"],
+        org=_org(row),
+        role=row["role"],
+        all_clients=row["all_clients"],
+        suspended=row["suspended"],
     )
 
 
@@ -103,22 +108,40 @@ async def delete_membership(conn: Conn, user_id: UUID, org_id: UUID) -> None:
 
 
 async def count_role(conn: Conn, org_id: UUID, roles: list[str]) -> int:
+    """Members with one of the roles who can act (a suspended admin administers nothing)."""
     count: int = await conn.fetchval(
-        "SELECT count(*) FROM memberships WHERE org_id = $1 AND role = ANY($2::text[])",
+        "SELECT count(*) FROM memberships WHERE org_id = $1 AND role = ANY($2::text[])"
+        " AND suspended_at IS NULL",
         org_id,
         roles,
     )
     return count
 
 
-async def members(conn: Conn, org_id: UUID) -> list[tuple[User, str, bool]]:
+async def members(conn: Conn, org_id: UUID) -> list[tuple[User, str, bool, bool]]:
+    """People of the organisation: (user, role, all_clients, suspended)."""
     rows = await conn.fetch(
         "SELECT u.id, u.email, u.full_name, u.status, u.password_hash, u.totp_enabled,"
-        " u.totp_secret, m.role, m.all_clients FROM memberships m JOIN users u ON u.id = m.user_id"
+        " u.totp_secret, m.role, m.all_clients, m.suspended_at IS NOT NULL AS suspended"
+        " FROM memberships m JOIN users u ON u.id = m.user_id"
         " WHERE m.org_id = $1 ORDER BY u.email",
         org_id,
     )
-    return [(_user(r), r["role"], r["all_clients"]) for r in rows]
+    return [(_user(r), r["role"], r["all_clients"], r["suspended"]) for r in rows]
+
+
+async def set_suspended(conn: Conn, user_id: UUID, org_id: UUID, suspended: bool, by: UUID) -> bool:
+    """Suspend or lift a suspension; True when something changed."""
+    status = await conn.execute(
+        "UPDATE memberships SET suspended_at = CASE WHEN $3 THEN now() END,"
+        " suspended_by = CASE WHEN $3 THEN $4::uuid END"
+        " WHERE user_id = $1 AND org_id = $2 AND (suspended_at IS NOT NULL) <> $3",
+        user_id,
+        org_id,
+        suspended,
+        by,
+    )
+    return status.endswith(" 1")
 
 
 async def assigned_clients(conn: Conn, office_id: UUID, user_id: UUID) -> list[Organisation]:

@@ -57,6 +57,11 @@ CASES = {
     "list client people": case("GET", "/members?org_id={company}", MANAGERS),
     "change role": case("PATCH", "/members/{staff}", "a_admin", {"role": "manager"}),
     "remove member": case("DELETE", "/members/{staff}", "a_admin"),
+    "suspend member": case("PUT", "/members/{staff}/suspension", "a_admin"),
+    "lift suspension": case("DELETE", "/members/{staff}/suspension", "a_admin"),
+    "suspend client person": case(
+        "PUT", "/members/{client_person}/suspension?org_id={company}", MANAGERS
+    ),
     "read assignments": case("GET", "/members/{staff}/clients", MANAGERS),
     "assign": case("PUT", "/members/{staff}/clients/{company}", MANAGERS),
     "unassign": case("DELETE", "/members/{staff}/clients/{assigned}", MANAGERS),
@@ -97,6 +102,9 @@ async def _targets(pool: asyncpg.Pool, world, actors: dict[str, Any]) -> dict[st
     async with pool.acquire() as conn:
         await urepo.insert_user(conn, staff_id, world.email(), "Cel")
         await urepo.upsert_membership(conn, staff_id, office.id, "employee", False)
+        client_person = uuid4()
+        await urepo.insert_user(conn, client_person, world.email(), "Klient")
+        await urepo.upsert_membership(conn, client_person, company.id, "client", True)
     operator = Principal(actors["a_admin"].user_id, office.id, "office", "admin")
     await pool.execute(
         "INSERT INTO assignments (office_id, user_id, company_id) VALUES ($1, $2, $3)",
@@ -111,6 +119,7 @@ async def _targets(pool: asyncpg.Pool, world, actors: dict[str, Any]) -> dict[st
         "nip": company.nip,
         "assigned": str(assigned.id),
         "staff": str(staff_id),
+        "client_person": str(client_person),
         "invitation": str(invitation.id),
         "email": world.email(),
     }
@@ -154,7 +163,9 @@ async def test_only_the_right_role_of_the_right_org_gets_through(
         json=_fill(spec.body, targets),
         headers=actors[actor].headers,
     )
-    secret_ids = [targets[k] for k in ("company", "staff", "invitation", "assigned")]
+    secret_ids = [
+        targets[k] for k in ("company", "staff", "invitation", "assigned", "client_person")
+    ]
     if actor in spec.allowed:
         assert response.status_code < 300, response.text
         return

@@ -10,12 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from lxml import etree  # type: ignore[import-untyped]
+
+from ksef_gateway.xades import safe_parser
+
 # Statuses of an invoice in a session that are still being decided.
 PROCESSING = (100, 150)
 ACCEPTED = 200
 DUPLICATE = 440
 # Session errors after which the invoice goes again into a fresh session.
 SESSION_GONE = (21173, 21180)
+UPO_NS = "http://upo.schematy.mf.gov.pl/KSeF/v4-3"
 
 STATUS_MESSAGES: dict[int, str] = {
     405: "KSeF anulował przetwarzanie faktury z powodu błędu sesji. Wyślij ją ponownie.",
@@ -89,3 +94,16 @@ class SendRefused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def upo_document(upo: str, ksef_number: str, invoice_hash: str) -> str | None:
+    """When the UPO acknowledges this very document (number and hash), its acquisition date."""
+    root = etree.fromstring(upo.encode("utf-8"), safe_parser())
+    for doc in root.iter(f"{{{UPO_NS}}}Dokument"):
+        if (
+            doc.findtext(f"{{{UPO_NS}}}NumerKSeFDokumentu") == ksef_number
+            and doc.findtext(f"{{{UPO_NS}}}SkrotDokumentu") == invoice_hash
+        ):
+            acquired: str | None = doc.findtext(f"{{{UPO_NS}}}DataNadaniaNumeruKSeF")
+            return acquired
+    return None

@@ -15,8 +15,8 @@ from datetime import timedelta
 from itertools import groupby
 
 from chassis.logs import get_logger
+from ksef_gateway import send_outcomes, send_sessions, sender
 from ksef_gateway import send_repository as qrepo
-from ksef_gateway import send_sessions, sender
 from ksef_gateway.gateway import Gateway
 from ksef_gateway.notify import listening
 from ksef_gateway.send_domain import SendItem
@@ -63,7 +63,7 @@ class SendLoop:
             await sender.process(self.gw, self.owner, items)
         except Exception:
             log.exception("sending failed", context=items[0].context_key)
-            await sender.postpone(self.gw, self.owner, items, 60, "internal_error")
+            await send_outcomes.postpone(self.gw, self.owner, items, 60, "internal_error")
         finally:
             renewer.cancel()
 

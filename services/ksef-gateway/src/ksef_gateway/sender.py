@@ -10,12 +10,12 @@ items queued, offline invoices included, until KSeF answers again.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from chassis.logs import get_logger
-from contracts.ksef_gateway import InvoiceSent, SendError
-from ksef_gateway import events, send_api, send_sessions, sessions
+from contracts.ksef_gateway import SendError
+from ksef_gateway import send_api, send_sessions, sessions
+from ksef_gateway import send_outcomes as outcomes
 from ksef_gateway import send_repository as qrepo
 from ksef_gateway.gateway import Gateway
 from ksef_gateway.governor import BudgetExhausted
@@ -30,12 +30,10 @@ from ksef_gateway.send_domain import (
     ACCEPTED,
     DUPLICATE,
     PROCESSING,
-    RETRYABLE,
     SESSION_GONE,
     SendItem,
     SendRefused,
     backoff,
-    status_message,
 )
 from ksef_gateway.send_sessions import Sender
 
@@ -51,28 +49,6 @@ class Postponed(Exception):
     """This item waits (still processing in KSeF); the others of the context go on."""
 
 
-def _date(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-async def fail(
-    gw: Gateway, owner: str, item: SendItem, errors: list[SendError], message: str, *, retry: bool
-) -> None:
-    async with gw.pool.acquire() as conn, conn.transaction():
-        code = str(errors[0].code) if errors else None
-        if await qrepo.finish(conn, item.invoice_id, owner, "failed", gw.clock.now(), None, code):
-            await events.invoice_send_failed(
-                conn, item.company_id, item.invoice_id, errors, message, retryable=retry
-            )
-    log.info("invoice refused", invoice_id=str(item.invoice_id), code=code)
-
-
-async def postpone(gw: Gateway, owner: str, items: list[SendItem], wait: float, why: str) -> None:
-    at = gw.clock.now() + timedelta(seconds=wait)
-    async with gw.pool.acquire() as conn:
-        await qrepo.postpone(conn, [i.invoice_id for i in items], owner, at, why)
-
-
 async def process(gw: Gateway, owner: str, items: list[SendItem]) -> None:
     """Send a context's leased items in order; whatever happens, none stays leased."""
     pending = list(items)
@@ -86,31 +62,31 @@ async def process(gw: Gateway, owner: str, items: list[SendItem]) -> None:
             try:
                 await send_one(gw, owner, sender, token, pending[0])
             except Postponed:
-                await postpone(gw, owner, pending[:1], base, "processing")
+                await outcomes.postpone(gw, owner, pending[:1], base, "processing")
             pending.pop(0)
     except SendRefused as refused:
         error = SendError(code=refused.code, description=refused.message)
         for item in pending:
-            await fail(gw, owner, item, [error], refused.message, retry=True)
+            await outcomes.fail(gw, owner, item, [error], refused.message, retry=True)
     except sessions.LoginFailed as failed:
         error = SendError(code=failed.code or failed.status.value, description=failed.message)
         for item in pending:
-            await fail(gw, owner, item, [error], failed.message, retry=True)
+            await outcomes.fail(gw, owner, item, [error], failed.message, retry=True)
     except ForbiddenByKsef as denied:
         error = SendError(code=denied.code or 403, description=denied.description)
         for item in pending:
-            await fail(gw, owner, item, [error], NO_WRITE, retry=True)
+            await outcomes.fail(gw, owner, item, [error], NO_WRITE, retry=True)
     except Unauthorized:
         if sender is not None:  # the token died early (revoked): log in again next time
             await sessions.forget(gw, sender.session_key)
-        await postpone(gw, owner, pending, base, "unauthorized")
+        await outcomes.postpone(gw, owner, pending, base, "unauthorized")
     except BudgetExhausted as exhausted:
-        await postpone(gw, owner, pending, exhausted.wait, "rate_budget")
+        await outcomes.postpone(gw, owner, pending, exhausted.wait, "rate_budget")
     except RateLimited as limited:
-        await postpone(gw, owner, pending, limited.retry_after, "rate_limited")
+        await outcomes.postpone(gw, owner, pending, limited.retry_after, "rate_limited")
     except KsefUnavailable:
         wait = backoff(pending[0].attempts + 1, base).total_seconds()
-        await postpone(gw, owner, pending, wait, "ksef_unavailable")
+        await outcomes.postpone(gw, owner, pending, wait, "ksef_unavailable")
     except KsefError as error:
         await _protocol_error(gw, owner, pending, error)
 
@@ -127,10 +103,10 @@ async def _protocol_error(
         message = f"KSeF nie przyjął faktury ({error.code}): {error.description}"
         errors = [SendError(code=error.code or error.status, description=error.description)]
         for item in pending:
-            await fail(gw, owner, item, errors, message, retry=True)
+            await outcomes.fail(gw, owner, item, errors, message, retry=True)
         return
     wait = backoff(head.attempts + 1, gw.settings.send_retry_seconds).total_seconds()
-    await postpone(gw, owner, pending, wait, f"ksef_{error.code}")
+    await outcomes.postpone(gw, owner, pending, wait, f"ksef_{error.code}")
 
 
 async def send_one(gw: Gateway, owner: str, sender: Sender, token: str, item: SendItem) -> None:
@@ -138,7 +114,7 @@ async def send_one(gw: Gateway, owner: str, sender: Sender, token: str, item: Se
     session, reference = item.session_ref, item.invoice_ref
     if item.state == "sending" and session:
         # Crashed between recording and KSeF's answer: did KSeF receive it?
-        reference = await _find(gw, nip, token, session, item.invoice_hash)
+        reference = await outcomes.find(gw, nip, token, session, item.invoice_hash)
         if reference is not None and not await _mark(gw, item, owner, "submitted", reference):
             return
     if reference is None:
@@ -150,24 +126,11 @@ async def send_one(gw: Gateway, owner: str, sender: Sender, token: str, item: Se
     status = await _wait_for_status(gw, nip, token, session, reference)
     code = int(status["status"]["code"])
     if code == ACCEPTED:
-        await publish_sent(gw, owner, item, token, session, status)
+        await outcomes.publish_sent(gw, owner, item, token, session, status)
     elif code == DUPLICATE:
-        await _duplicate(gw, owner, item, token, status)
+        await outcomes.duplicate(gw, owner, item, token, status)
     else:
-        await _refused(gw, owner, item, status)
-
-
-async def _find(gw: Gateway, nip: str, token: str, session: str, digest: str) -> str | None:
-    """The invoice's reference in `session`, None when it is not there (or cannot be listed:
-    then it is posted again and KSeF's duplicate check answers)."""
-    try:
-        return await send_api.find_by_hash(gw.ksef, nip, token, session, digest)
-    except (KsefUnavailable, RateLimited, Unauthorized):
-        raise
-    except KsefError as error:
-        if error.code not in SESSION_GONE:
-            log.warning("session invoices not listed", session=session, error=str(error))
-        return None
+        await outcomes.refused(gw, owner, item, status)
 
 
 async def _mark(gw: Gateway, item: SendItem, owner: str, state: str, reference: str) -> bool:
@@ -215,7 +178,7 @@ async def _post(gw: Gateway, owner: str, item: SendItem, token: str) -> tuple[st
             if error.status == 400:
                 message = f"KSeF odrzucił plik faktury ({error.code}): {error.description}"
                 errors = [SendError(code=error.code or 400, description=error.description)]
-                await fail(gw, owner, item, errors, message, retry=False)
+                await outcomes.fail(gw, owner, item, errors, message, retry=False)
                 return None
             raise
         async with gw.pool.acquire() as conn, conn.transaction():
@@ -239,60 +202,3 @@ async def _wait_for_status(
         await gw.clock.sleep(delay)
         delay = min(delay * 2, 10.0)
     raise Postponed()
-
-
-async def publish_sent(
-    gw: Gateway, owner: str, item: SendItem, token: str, session: str, status: dict[str, Any]
-) -> None:
-    upo = await send_api.upo(gw.ksef, item.company_nip, token, session, status["referenceNumber"])
-    data = InvoiceSent(
-        company_id=item.company_id,
-        invoice_id=item.invoice_id,
-        ksef_number=status["ksefNumber"],
-        reference_number=status["referenceNumber"],
-        session_reference=session,
-        invoice_hash=item.invoice_hash,
-        acquisition_date=_date(status.get("acquisitionDate")),
-        permanent_storage_date=_date(status.get("permanentStorageDate")),
-        upo_xml=upo,
-        offline=item.offline or status.get("invoicingMode") == "Offline",
-    )
-    async with gw.pool.acquire() as conn, conn.transaction():
-        now = gw.clock.now()
-        if await qrepo.finish(conn, item.invoice_id, owner, "sent", now, data.ksef_number, None):
-            await events.invoice_sent(conn, data, item.company_nip)
-    log.info("invoice sent", invoice_id=str(item.invoice_id), ksef_number=data.ksef_number)
-
-
-async def _duplicate(
-    gw: Gateway, owner: str, item: SendItem, token: str, status: dict[str, Any]
-) -> None:
-    """440: when the original in KSeF is this very document (same hash), it was sent."""
-    extensions = status["status"].get("extensions") or {}
-    number = extensions.get("originalKsefNumber")
-    original_session = extensions.get("originalSessionReferenceNumber")
-    if number and original_session:
-        nip = item.company_nip
-        reference = await _find(gw, nip, token, original_session, item.invoice_hash)
-        if reference is not None:
-            original = await send_api.invoice_status(
-                gw.ksef, nip, token, original_session, reference
-            )
-            if int(original["status"]["code"]) == ACCEPTED:
-                await publish_sent(gw, owner, item, token, original_session, original)
-                return
-    await _refused(gw, owner, item, status, original=number)
-
-
-async def _refused(
-    gw: Gateway, owner: str, item: SendItem, status: dict[str, Any], original: str | None = None
-) -> None:
-    code = int(status["status"]["code"])
-    details = [str(d) for d in status["status"].get("details") or []]
-    message = status_message(code)
-    if original:
-        message += f" Numer KSeF istniejącej faktury: {original}."
-    error = SendError(
-        code=code, description=status["status"].get("description", ""), details=details
-    )
-    await fail(gw, owner, item, [error], message, retry=code in RETRYABLE)

@@ -16,6 +16,7 @@ from chassis.tokens import CurrentPrincipal
 from messaging import live, services
 from messaging.config import Settings
 from messaging.domain import CATEGORIES, Attachment, Message, Thread, ThreadSummary
+from messaging.files_client import Attachments
 from messaging.posting import Links
 
 router = APIRouter(tags=["threads"])
@@ -174,7 +175,11 @@ async def list_threads(
 
 @router.post("/threads", status_code=status.HTTP_201_CREATED)
 async def start_thread(
-    body: ThreadCreate, principal: CurrentPrincipal, pool: Pool, links: AppLinks
+    body: ThreadCreate,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    links: AppLinks,
+    check: Attachments,
 ) -> PostedPublic:
     """Start a conversation between a company and its office."""
     posted = await services.start_thread(
@@ -185,6 +190,7 @@ async def start_thread(
         body=body.body,
         attachments=body.files(),
         links=links,
+        check=check,
     )
     return PostedPublic(
         thread=ThreadPublic.of(posted.thread), message=MessagePublic.of(posted.message)
@@ -219,11 +225,23 @@ async def list_messages(
 
 @router.post("/threads/{thread_id}/messages", status_code=status.HTTP_201_CREATED)
 async def reply(
-    thread_id: UUID, body: MessageIn, principal: CurrentPrincipal, pool: Pool, links: AppLinks
+    thread_id: UUID,
+    body: MessageIn,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    links: AppLinks,
+    check: Attachments,
 ) -> MessagePublic:
-    """Reply in a thread; the other side is told by e-mail, per their settings."""
+    """Reply in a thread; the other side is told by e-mail, per their settings. Attachments
+    must be files of the thread's company (checked with the files service)."""
     posted = await services.reply(
-        pool, principal, thread_id, body=body.body, attachments=body.files(), links=links
+        pool,
+        principal,
+        thread_id,
+        body=body.body,
+        attachments=body.files(),
+        links=links,
+        check=check,
     )
     return MessagePublic.of(posted.message)
 

@@ -32,6 +32,10 @@ class Settings(ServiceSettings):
     # bounded stream lets a shutting-down process drain its connections.
     sse_max_seconds: float = Field(default=300.0, gt=0)
     sse_keepalive_seconds: float = Field(default=15.0, gt=0)
+    # The files API: message attachments are checked there (exist, the thread's company's,
+    # not deleted) with the caller's own token. Default: files on the dev stack.
+    files_url: str = "http://127.0.0.1:58106"
+    files_timeout_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("mail_sender")
     @classmethod

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chassis.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from chassis.tokens import Principal
 
 # E-mail categories a user may switch off, with the Polish label a settings page shows.
@@ -53,6 +53,22 @@ class CompanyRequired(InvalidInput):
 class UnknownCategory(InvalidInput):
     code = "unknown_category"
     message = "Nieznana kategoria powiadomień."
+
+
+class AttachmentNotFound(InvalidInput):
+    code = "attachment_not_found"
+    message = "Nie można dołączyć pliku: nie istnieje, został usunięty albo należy do innej firmy."
+
+
+class AttachmentRefused(InvalidInput):
+    code = "attachment_refused"
+    message = "Serwis plików nie pozwolił dołączyć tych plików."
+
+
+class FilesUnavailable(ApiError):
+    status_code = 503
+    code = "files_unavailable"
+    message = "Nie udało się teraz sprawdzić załączników. Spróbuj ponownie za chwilę."
 
 
 class RoleNotAllowed(Forbidden):

@@ -1,4 +1,7 @@
-"""Who belongs where (from auth's user.membership.changed): the people e-mails go to."""
+"""Who belongs where (from auth's user.membership.changed): the people e-mails go to.
+
+A suspended membership is kept (its name still labels old messages) but treated like a removed
+one when addressing e-mails."""
 
 from __future__ import annotations
 
@@ -16,11 +19,11 @@ async def apply_membership(conn: Conn, d: MembershipChanged) -> str:
         )
         return f"member {d.user_id} left {d.org_id}"
     await conn.execute(
-        "INSERT INTO members (user_id, org_id, org_kind, email, full_name, role, all_clients)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        "INSERT INTO members (user_id, org_id, org_kind, email, full_name, role, all_clients,"
+        " suspended) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         " ON CONFLICT (org_id, user_id) DO UPDATE SET email = EXCLUDED.email,"
         " full_name = EXCLUDED.full_name, role = EXCLUDED.role,"
-        " all_clients = EXCLUDED.all_clients, updated_at = now()",
+        " all_clients = EXCLUDED.all_clients, suspended = EXCLUDED.suspended, updated_at = now()",
         d.user_id,
         d.org_id,
         d.org_kind.value,
@@ -28,13 +31,16 @@ async def apply_membership(conn: Conn, d: MembershipChanged) -> str:
         d.full_name,
         d.role,
         d.all_clients,
+        d.suspended,
     )
-    return f"member {d.user_id} of {d.org_id} as {d.role}"
+    state = " (suspended)" if d.suspended else ""
+    return f"member {d.user_id} of {d.org_id} as {d.role}{state}"
 
 
 async def company_people(conn: Conn, company_id: UUID) -> list[Recipient]:
     rows = await conn.fetch(
-        "SELECT user_id, email, full_name FROM members WHERE org_id = $1 ORDER BY email",
+        "SELECT user_id, email, full_name FROM members WHERE org_id = $1 AND NOT suspended"
+        " ORDER BY email",
         company_id,
     )
     return [Recipient(**dict(r)) for r in rows]
@@ -44,8 +50,9 @@ async def office_staff_for(conn: Conn, office_id: UUID, company_id: UUID) -> lis
     """Staff of the office who may act on the company: all but those limited to other clients."""
     rows = await conn.fetch(
         "SELECT m.user_id, m.email, m.full_name FROM members m WHERE m.org_id = $1"
-        " AND (m.all_clients OR m.role = ANY($3::text[]) OR EXISTS (SELECT 1 FROM"
-        " tenancy_assignments a WHERE a.office_id = $1 AND a.user_id = m.user_id"
+        " AND NOT m.suspended AND (m.all_clients OR m.role = ANY($3::text[])"
+        " OR EXISTS (SELECT 1 FROM tenancy_assignments a"
+        "   WHERE a.office_id = $1 AND a.user_id = m.user_id"
         " AND a.company_id = $2)) ORDER BY m.email",
         office_id,
         company_id,

@@ -88,6 +88,9 @@ async def post(
         body=body,
         attachments=attachments,
     )
+    if author_user_id is not None:
+        # Writing means having read the thread up to here: one's own messages are never unread.
+        await repo.mark_read(conn, thread.id, author_user_id)
     await _publish(conn, thread, message)
     emails = await _email_other_side(conn, thread, message, links)
     await conn.execute(

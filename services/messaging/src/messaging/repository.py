@@ -80,7 +80,11 @@ async def insert_message(
         body,
     )
     assert row is not None
-    await conn.execute("UPDATE threads SET last_seq = $2 WHERE id = $1", thread_id, row["seq"])
+    await conn.execute(
+        "UPDATE threads SET last_seq = $2, message_count = message_count + 1 WHERE id = $1",
+        thread_id,
+        row["seq"],
+    )
     await conn.executemany(
         "INSERT INTO message_attachments (message_id, position, file_id, name)"
         " VALUES ($1, $2, $3, $4)",
@@ -202,9 +206,7 @@ async def list_threads(
     clause, params = scope(principal, "t.company_id", 5)
     rows = await conn.fetch(
         f"SELECT {_THREAD_COLUMNS}, o.name AS company_name,"
-        " (SELECT count(*) FROM messages u WHERE u.thread_id = t.id"
-        "   AND u.seq > COALESCE(r.last_read_seq, 0)"
-        "   AND u.author_user_id IS DISTINCT FROM $1) AS unread,"
+        " GREATEST(t.message_count - COALESCE(r.read_count, 0), 0) AS unread,"
         " lm.seq AS lm_seq, lm.id AS lm_id, lm.author_user_id AS lm_author_user_id,"
         " lm.author_name AS lm_author_name, lm.author_side AS lm_author_side,"
         " lm.body AS lm_body, lm.created_at AS lm_created_at"
@@ -235,27 +237,31 @@ async def list_threads(
     return summaries
 
 
+UNREAD_TOTAL = (
+    "SELECT COALESCE(sum(GREATEST(t.message_count - COALESCE(r.read_count, 0), 0)), 0)::bigint"
+    " FROM threads t LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = $1"
+    " WHERE {clause}"
+)
+
+
 async def unread_total(conn: Conn, principal: Principal) -> int:
+    """Each visible thread's message count less what the caller has seen: the threads and
+    read marks are read, never the messages (see migrations/0003_unread_counters.sql)."""
     clause, params = scope(principal, "t.company_id", 2)
-    total: int = await conn.fetchval(
-        "SELECT count(*) FROM messages m JOIN threads t ON t.id = m.thread_id"
-        " LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = $1"
-        " WHERE m.seq > COALESCE(r.last_read_seq, 0)"
-        f" AND m.author_user_id IS DISTINCT FROM $1 AND {clause}",
-        principal.user_id,
-        *params,
-    )
+    total: int = await conn.fetchval(UNREAD_TOTAL.format(clause=clause), principal.user_id, *params)
     return total
 
 
-async def mark_read(conn: Conn, thread_id: UUID, user_id: UUID, up_to_seq: int) -> None:
+async def mark_read(conn: Conn, thread_id: UUID, user_id: UUID) -> None:
+    """The user has seen every message of the thread so far (as this transaction sees it)."""
     # GREATEST: reads only move forward, whatever order two tabs' requests arrive in.
     await conn.execute(
-        "INSERT INTO thread_reads (thread_id, user_id, last_read_seq) VALUES ($1, $2, $3)"
+        "INSERT INTO thread_reads (thread_id, user_id, last_read_seq, read_count)"
+        " SELECT id, $2, last_seq, message_count FROM threads WHERE id = $1"
         " ON CONFLICT (user_id, thread_id) DO UPDATE SET"
         " last_read_seq = GREATEST(thread_reads.last_read_seq, EXCLUDED.last_read_seq),"
+        " read_count = GREATEST(thread_reads.read_count, EXCLUDED.read_count),"
         " read_at = now()",
         thread_id,
         user_id,
-        up_to_seq,
     )

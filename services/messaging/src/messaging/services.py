@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
 import asyncpg
@@ -27,6 +27,10 @@ from messaging.domain import (
 )
 from messaging.posting import Links, post
 
+# Confirms a message's attachments are files of the company (raises otherwise); the API binds
+# the files client to the caller's token (files_client.AttachmentCheck).
+CheckAttachments = Callable[[UUID, Sequence[Attachment]], Awaitable[None]]
+
 
 async def start_thread(
     pool: asyncpg.Pool,
@@ -37,6 +41,7 @@ async def start_thread(
     body: str,
     attachments: Sequence[Attachment],
     links: Links,
+    check: CheckAttachments,
 ) -> PostedMessage:
     """A new conversation between a company and its office, with its first message."""
     require_thread_role(principal)
@@ -44,6 +49,11 @@ async def start_thread(
         if principal.is_office:
             raise CompanyRequired()
         company_id = principal.org_id
+    if attachments:
+        # Asked before the transaction: no row stays locked while another service answers.
+        async with pool.acquire() as conn:
+            await require_company(conn, principal, company_id)
+        await check(company_id, attachments)
     async with pool.acquire() as conn, conn.transaction():
         company = await require_company(conn, principal, company_id)
         if company.office_id is None:
@@ -75,9 +85,16 @@ async def reply(
     body: str,
     attachments: Sequence[Attachment],
     links: Links,
+    check: CheckAttachments,
 ) -> PostedMessage:
-    """A message in an existing thread; the author has read everything up to it."""
+    """A message in an existing thread (the author has read everything up to it)."""
     require_thread_role(principal)
+    if attachments:
+        async with pool.acquire() as conn:
+            found = await repo.get_thread(conn, principal, thread_id)
+        if found is None:
+            raise ThreadNotFound()
+        await check(found.company_id, attachments)
     async with pool.acquire() as conn, conn.transaction():
         # FOR UPDATE: replies to one thread are numbered and e-mailed one after another.
         thread = await repo.get_thread(conn, principal, thread_id, lock=True)
@@ -93,7 +110,6 @@ async def reply(
             attachments=attachments,
             links=links,
         )
-        await repo.mark_read(conn, thread.id, principal.user_id, posted.message.seq)
         return posted
 
 
@@ -141,7 +157,7 @@ async def mark_read(pool: asyncpg.Pool, principal: Principal, thread_id: UUID) -
         thread = await repo.get_thread(conn, principal, thread_id)
         if thread is None:
             raise ThreadNotFound()
-        await repo.mark_read(conn, thread.id, principal.user_id, thread.last_seq)
+        await repo.mark_read(conn, thread.id, principal.user_id)
 
 
 async def unread_total(pool: asyncpg.Pool, principal: Principal) -> int:

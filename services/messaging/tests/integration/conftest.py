@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ from chassis.testing import create_database, drop_database, open_test_pool, stac
 from contracts import new_envelope
 from contracts.auth import MembershipChanged, OrgKind
 from messaging.config import Settings
+from messaging.files_client import FilesClient
 from messaging.handlers import own_routes
 from messaging.mailer import Mailer
 from messaging.main import DEFINITION, build_app
@@ -61,9 +63,39 @@ def settings(dsn: str, public_key_file: Path) -> Settings:
     return make_settings(dsn, public_key_file)
 
 
+class FakeFiles:
+    """The files service's lookup in memory (behind an httpx MockTransport): which files exist
+    for which company, and what messaging asked."""
+
+    def __init__(self) -> None:
+        self.files: dict[UUID, UUID] = {}
+        self.requests: list[httpx.Request] = []
+
+    def add(self, company_id: UUID) -> UUID:
+        file_id = uuid4()
+        self.files[file_id] = company_id
+        return file_id
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        company = UUID(request.url.path.split("/")[2])
+        asked = [UUID(i) for i in json.loads(request.content)["ids"]]
+        found = [i for i in asked if self.files.get(i) == company]
+        return httpx.Response(200, json=[{"id": str(i), "company_id": str(company)} for i in found])
+
+    def client(self) -> FilesClient:
+        return FilesClient("http://files.test", transport=httpx.MockTransport(self.handle))
+
+
 @pytest.fixture
-async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+def files() -> FakeFiles:
+    return FakeFiles()
+
+
+@pytest.fixture
+async def api(settings: Settings, files: FakeFiles) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(settings, api=True, worker=False)
+    app.state.files_client = files.client()
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://messaging") as client:

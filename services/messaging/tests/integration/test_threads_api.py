@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import asyncpg
 import httpx
@@ -61,7 +61,7 @@ async def _start(api: httpx.AsyncClient, headers: dict[str, str], **body: Any) -
 
 
 async def test_a_conversation_in_order_with_unread_counts_on_both_sides(
-    api: httpx.AsyncClient, scene: Scene
+    api: httpx.AsyncClient, scene: Scene, files: Any
 ) -> None:
     started = await _start(api, scene.client_headers)
     thread_id = started["thread"]["id"]
@@ -80,7 +80,7 @@ async def test_a_conversation_in_order_with_unread_counts_on_both_sides(
         f"/threads/{thread_id}/messages",
         json={
             "body": "Tak, do 15-go.",
-            "attachments": [{"file_id": str(uuid4()), "name": "a.pdf"}],
+            "attachments": [{"file_id": str(files.add(scene.company)), "name": "a.pdf"}],
         },
         headers=scene.office_headers,
     )

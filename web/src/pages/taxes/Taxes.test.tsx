@@ -20,7 +20,8 @@ describe("a month tile", () => {
   });
 
   it("says when a month has nothing to pay", () => {
-    render(<TileView tile={{ ...tile, items: 0, label: "brak", color: "grey", status: "empty" }} current onOpen={() => undefined} />);
+    render(<TileView tile={{ ...tile, items: 0, label: "brak pozycji", color: "grey", status: "empty" }} current onOpen={() => undefined} />);
     expect(screen.getByRole("button")).toHaveTextContent("brak pozycji");
+    expect(screen.getByRole("button").querySelector(".progress")).toBeNull();
   });
 });

@@ -27,9 +27,7 @@ export function TileView({ tile, onOpen, current }: { tile: Tile; onOpen: () => 
             opłacono {tile.progress_percent}% · pozostało {formatGrosze(tile.outstanding_grosze)}
           </span>
         </>
-      ) : (
-        <span className="tile-sub">brak pozycji</span>
-      )}
+      ) : null}
     </button>
   );
 }

@@ -65,6 +65,11 @@ LABEL org.opencontainers.image.title="rachmistrz-${SERVICE}" \
 RUN groupadd --system --gid 10001 rachmistrz \
     && useradd --system --uid 10001 --gid rachmistrz --no-create-home \
        --home-dir /nonexistent --shell /usr/sbin/nologin rachmistrz
+# invoices prints PDFs with DejaVu (Polish glyphs; PDF_FONT_FILE, PDF_BOLD_FONT_FILE)
+RUN if [ "${SERVICE}" = invoices ]; then \
+      apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 ENV PATH=/app/.venv/bin:/app/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \

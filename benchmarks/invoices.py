@@ -4,7 +4,8 @@
 Runs against the test stack's PostgreSQL (a throwaway database is created and dropped):
 
     .venv/bin/python benchmarks/invoices.py [--invoices 1000000] [--companies 1000]
-        [--offices 10] [--users 50] [--queries 2000] [--intake 3000] [--intake-workers 12]
+        [--offices 10] [--users 50] [--queries 2000] [--intake 3000] [--intake-workers 4]
+        [--intake-batch 200] [--intake-processes <cpus>] [--pdf-batch 50]
 
 The list seed goes straight into the table with COPY (realistic columns and search text);
 intake parses real FA(3) documents through the same inbox path the Kafka consumer uses.
@@ -33,15 +34,16 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
+from chassis.batching import process_batch
 from chassis.db import open_pool
-from chassis.inbox import process_once
 from chassis.testing import create_database, drop_database, random_nip
 from chassis.tokens import Principal
 from contracts.envelope import new_envelope
+from invoices.config import Settings
+from invoices.consumers import Intake
 from invoices.domain import fold
 from invoices.fa3.parser import parse
-from invoices.handlers import on_invoice_fetched
-from invoices.listing import Filters, list_invoices
+from invoices.listing import Filters, count_invoices, list_invoices
 from invoices.main import DEFINITION
 from invoices.render.pdf import render_pdf
 from invoices.render.view import build_view
@@ -121,8 +123,8 @@ async def seed(
                     "invoices",
                     records=batch,
                     columns=[
-                        "id", "company_id", "office_id", "ksef_number", "direction", "status", "kind",
-                        "invoice_number", "issue_date", "sale_date", "ksef_date",
+                        "id", "company_id", "office_id", "ksef_number", "direction", "status",
+                        "kind", "invoice_number", "issue_date", "sale_date", "ksef_date",
                         "counterparty_nip",
                         "counterparty_name", "seller_name", "currency", "net", "vat", "gross",
                         "approval", "booking", "search_text",
@@ -175,10 +177,22 @@ async def list_latency(
 
     await asyncio.gather(*(user() for _ in range(users)))
     names = {"0": "no filter", "1": "dates+direction", "2": "search", "3": "approval+booking"}
+    counts: list[float] = []
+    for _ in range(min(200, queries)):  # the separate, capped count (GET /invoices/count)
+        principal, filters, _ = random_query(rnd, ids)
+        began = time.perf_counter()
+        async with pool.acquire() as conn:
+            await count_invoices(conn, principal, filters)
+        counts.append((time.perf_counter() - began) * 1000)
     return {
         "queries": len(timings),
         "p50_ms": pct(timings, 0.5),
         "p99_ms": pct(timings, 0.99),
+        "count_single_user": {
+            "n": len(counts),
+            "p50_ms": pct(counts, 0.5),
+            "p99_ms": pct(counts, 0.99),
+        },
         "by_kind": {
             f"{k.split(':')[0]} {names[k.split(':')[1]]}": {
                 "n": len(v),
@@ -191,26 +205,36 @@ async def list_latency(
 
 
 async def intake_rate(
-    pool: asyncpg.Pool, company: UUID, count: int, workers: int
+    pool: asyncpg.Pool, company: UUID, count: int, workers: int, batch: int, processes: int
 ) -> dict[str, object]:
-    handler = on_invoice_fetched(5_000_000)
+    """The worker's path: polls of `batch` events, each applied in one transaction
+    (chassis.batching.process_batch), parsing in `processes` processes; `workers`
+    consumers (partitions) at once."""
+    intake = Intake(Settings.model_construct(), processes=processes)
     events = [
         fetched(company, "3861610227", make_xml(number=f"IN/{n}"), ksef_number=f"K-{n:012X}")
         for n in range(count)
     ]
     envelopes = [new_envelope("invoice.fetched", 1, e, producer="bench") for e in events]
-    queue = list(reversed(envelopes))
+    polls = [envelopes[i : i + batch] for i in range(0, len(envelopes), batch)]
+    await process_batch(pool, "invoices-warmup", polls[0][:1], intake.many)  # starts the pool
+    await pool.execute("DELETE FROM invoices WHERE ksef_number = $1", events[0].ksef_number)
 
     async def worker() -> None:
-        while queue:
-            await process_once(pool, "invoices", queue.pop(), handler)
+        while polls:
+            await process_batch(pool, "invoices", polls.pop(), intake.many)
 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(workers)))
     seconds = time.perf_counter() - began
+    intake.close()
+    stored = await pool.fetchval("SELECT count(*) FROM invoices WHERE company_id = $1", company)
     return {
         "events": count,
         "workers": workers,
+        "batch": batch,
+        "parse_processes": processes,
+        "stored": stored,
         "seconds": round(seconds, 2),
         "per_second": round(count / seconds, 1),
     }
@@ -248,7 +272,9 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--intake", type=int, default=3000)
-    parser.add_argument("--intake-workers", type=int, default=12)
+    parser.add_argument("--intake-workers", type=int, default=4)
+    parser.add_argument("--intake-batch", type=int, default=200)
+    parser.add_argument("--intake-processes", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--pdf-batch", type=int, default=50)
     args = parser.parse_args()
     load_stack_env(args.instance)
@@ -259,7 +285,14 @@ async def main() -> None:
         ids = await seed(pool, args.invoices, args.companies, args.offices)
         seed_seconds = round(time.perf_counter() - began, 1)
         listing = await list_latency(pool, ids, args.users, args.queries)
-        intake = await intake_rate(pool, ids["companies"][0], args.intake, args.intake_workers)
+        intake = await intake_rate(
+            pool,
+            ids["companies"][0],
+            args.intake,
+            args.intake_workers,
+            args.intake_batch,
+            args.intake_processes,
+        )
         await pool.close()
     finally:
         await drop_database(dsn)

@@ -61,6 +61,10 @@ service_env() {
         "SECRETS_MASTER_KEY=$(secret KSEF_GATEWAY_MASTER_KEY)$(secret KSEF_GATEWAY_MASTER_KEY_2)" \
         "MINIO_ENDPOINT=$MINIO_ENDPOINT" "MINIO_ACCESS_KEY=$MINIO_ACCESS_KEY" \
         "MINIO_SECRET_KEY=$MINIO_SECRET_KEY" ;;
+    invoices)
+      # reads the gateway's claim checks of large invoices
+      printf '%s\n' "MINIO_ENDPOINT=$MINIO_ENDPOINT" "MINIO_ACCESS_KEY=$MINIO_ACCESS_KEY" \
+        "MINIO_SECRET_KEY=$MINIO_SECRET_KEY" ;;
     messaging) printf '%s\n' "SMTP_HOST=$SMTP_HOST" "SMTP_PORT=$SMTP_PORT" \
       "PUBLIC_URL=$GATEWAY_URL" "FILES_URL=http://127.0.0.1:$(service_port files)" ;;
     files)

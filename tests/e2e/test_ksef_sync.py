@@ -3,8 +3,11 @@
 Clients use mixed ways into KSeF (own KSeF token, own certificate, the office's central
 authorisation) and some never granted the office anything. Every permitted company's sales and
 purchases must reach Kafka's `invoice.fetched` exactly once; the others show `no_permission`.
-Then an outage storm hits the simulator mid-sync: the same set (plus the new invoices) must
-arrive, still exactly once, and the gateway must never have provoked a 429.
+Then a fault storm hits the simulator mid-sync (5xx, 504 timeouts, forced 429s, an outage) and
+the gateway is SIGKILLed: the same set (plus the new invoices) must arrive, still exactly once,
+and the gateway must never have provoked a 429 itself. Faults are scoped to this test's
+contexts (the simulator is shared) and removed by id in `finally`. Last, a client withdraws the
+office's right: once the gateway logs in again it shows `no_permission`.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from contracts.auth import ORG_CREATED, OrgCreated, OrgKind
 from ksef_gateway.testing import SimCompany, self_signed
 from tests.e2e.stack import Stack
 
-CLIENTS = 12
-TOKEN_CLIENTS, CERT_CLIENTS, SILENT_CLIENTS = (0, 1), (2,), (9, 10, 11)
+CLIENTS = 50
+TOKEN_CLIENTS, CERT_CLIENTS, SILENT_CLIENTS = range(0, 8), range(8, 14), range(44, 50)
+# A few permitted clients get forced 429s in the storm; every other context must see none.
+THROTTLED = (14, 15)
 NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 
 
@@ -104,8 +109,21 @@ class Scenario:
         token = stack.token(office, uuid4(), org_kind="office", role="admin")
         self.headers = {"Authorization": f"Bearer {token}"}
 
+        self.owners: dict[str, SimCompany] = {}
+
     async def owner(self, nip: str) -> SimCompany:
-        return await SimCompany(self.http, self.sim, nip).login()
+        if nip not in self.owners:
+            self.owners[nip] = await SimCompany(self.http, self.sim, nip).login()
+        return self.owners[nip]
+
+    async def fault(self, contexts: list[str], **body: object) -> str:
+        resp = await self.http.post(f"{self.sim}/admin/faults", json={**body, "contexts": contexts})
+        resp.raise_for_status()
+        return str(resp.json()["id"])
+
+    async def clear(self, *ids: str) -> None:
+        for fault in ids:
+            await self.http.delete(f"{self.sim}/admin/faults/{fault}")
 
     async def clients_known(self, count: int) -> list[dict[str, object]]:
         async with asyncio.timeout(120):
@@ -129,6 +147,10 @@ class Scenario:
                 await (await self.owner(nip)).grant(self.office_nip, "InvoiceRead")
             resp = await self.http.put(f"{url}/office", json={}, headers=self.headers)
         assert resp.status_code == 200, resp.text
+
+    async def status(self, company: str) -> str:
+        resp = await self.http.get(f"{self.api}/companies/{company}/ksef", headers=self.headers)
+        return str(resp.json()["authorization"]["status"])
 
     async def sync_now(self, companies: list[str]) -> None:
         for company in companies:
@@ -154,7 +176,33 @@ class Scenario:
                 await asyncio.sleep(5)
 
 
-async def test_office_clients_sync_exactly_once_through_an_outage_storm(stack: Stack) -> None:
+async def storm(s: Scenario, db: asyncpg.Connection, nips: list[str], ids: list[str]) -> None:
+    """Faults one after another while the gateway syncs, and a SIGKILL in the middle."""
+    throttled = [nips[i] for i in THROTTLED]
+    faults = [
+        await s.fault(nips, mode="errors", status=503, rate=0.3),
+        await s.fault(nips, mode="timeout", latencySeconds=3, pathPrefix="/v2/invoices/ksef"),
+        await s.fault(throttled, mode="throttle", retryAfter=5, pathPrefix="/v2/invoices"),
+    ]
+    try:
+        async with asyncio.timeout(180):  # until the throttled clients met their 429s
+            while not await db.fetchval(
+                "SELECT count(*) FROM rate_blocks WHERE context = ANY($1::text[]) AND too_many > 0",
+                throttled,
+            ):
+                await s.sync_now([ids[i] for i in THROTTLED])
+                await asyncio.sleep(1)
+        await s.clear(*faults)
+        faults = [await s.fault(nips, mode="unavailable", durationSeconds=15)]
+        await s.sync_now(ids)
+        await asyncio.sleep(3)
+        s.stack.kill("ksef-gateway")
+    finally:
+        await s.clear(*faults)
+    s.stack.script("services.sh", "up", "ksef-gateway")
+
+
+async def test_office_clients_sync_exactly_once_through_a_fault_storm(stack: Stack) -> None:
     office_nip, *nips = random_nips(CLIENTS + 1)
     office = uuid4()
     ids = [str(uuid4()) for _ in nips]
@@ -195,20 +243,14 @@ async def test_office_clients_sync_exactly_once_through_an_outage_storm(stack: S
             assert clients[ids[i]]["authorization"]["status"] == "no_permission"  # type: ignore[index]
         assert {clients[ids[i]]["authorization"]["method"] for i in TOKEN_CLIENTS} == {"token"}  # type: ignore[index]
 
-        # The storm: KSeF goes down while new invoices wait, then comes back.
+        # The storm: new invoices wait while KSeF misbehaves and the gateway dies.
         more = {
             i: await (await s.owner(nips[i])).send_invoices(nips[(i + 1) % CLIENTS], 1, f"S{i}-")
             for i in permitted
         }
         await s.advance_simulator(90)
-        await http.post(
-            f"{s.sim}/admin/faults", json={"mode": "unavailable", "durationSeconds": 20}
-        )
-        try:
-            await s.sync_now(ids)
-            await asyncio.sleep(3)
-        finally:
-            await http.delete(f"{s.sim}/admin/faults")
+        await s.sync_now(ids)
+        await storm(s, gateway_db, nips, ids)
         expected |= {(ids[i], "sales", n) for i in permitted for n in more[i]}
         expected |= {
             (ids[(i + 1) % CLIENTS], "purchase", n)
@@ -219,9 +261,29 @@ async def test_office_clients_sync_exactly_once_through_an_outage_storm(stack: S
         seen = await s.wait_for(bootstrap, expected, ids)
         assert set(seen) == expected
         assert set(seen.values()) == {1}
-    too_many = await gateway_db.fetchval(
+
+        # A client withdraws the office's right outside the API; tokens expire meanwhile.
+        leaving = ids[20]
+        revoke = {"contextNip": nips[20], "subjectNip": office_nip}
+        (await http.post(f"{s.sim}/admin/permissions/revoke", json=revoke)).raise_for_status()
+        expired = await s.fault([nips[20]], mode="expiredTokens")
+        try:
+            await s.sync_now([leaving])
+            await asyncio.sleep(3)
+        finally:
+            await s.clear(expired)
+        async with asyncio.timeout(180):
+            while (await s.status(leaving)) != "no_permission":
+                await s.sync_now([leaving])
+                await asyncio.sleep(2)
+    gateway_429 = await gateway_db.fetchval(
         "SELECT coalesce(sum(too_many), 0) FROM rate_blocks WHERE context = ANY($1::text[])",
-        [office_nip, *nips],
+        [office_nip, *[n for i, n in enumerate(nips) if i not in THROTTLED]],
+    )
+    forced = await gateway_db.fetchval(
+        "SELECT coalesce(sum(too_many), 0) FROM rate_blocks WHERE context = ANY($1::text[])",
+        [nips[i] for i in THROTTLED],
     )
     await gateway_db.close()
-    assert too_many == 0
+    assert gateway_429 == 0
+    assert forced > 0  # the forced ones were met (and their Retry-After honoured)

@@ -1,6 +1,7 @@
 // Test data for the browser tests, made through the public APIs of the running stack (and the
 // auth bootstrap command for the first office administrator, as an operator would).
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,7 +38,7 @@ export function unique(who: string): string {
   return `${who}.${Math.random().toString(16).slice(2, 10)}@e2e.rachmistrz.pl`;
 }
 
-function python(service: string, args: string[], extraEnv: Record<string, string> = {}): string {
+function python(service: string, args: string[], extraEnv: Record<string, string> = {}, input?: string): string {
   const serviceEnv: Record<string, string> = {};
   const out = execFileSync(resolve(ROOT, "scripts/services.sh"), ["env", service], {
     env: { ...process.env, RACHMISTRZ_INSTANCE: INSTANCE },
@@ -51,6 +52,7 @@ function python(service: string, args: string[], extraEnv: Record<string, string
     env: { ...process.env, ...serviceEnv, ...extraEnv },
     encoding: "utf8",
     cwd: ROOT,
+    input,
   });
 }
 
@@ -60,12 +62,14 @@ export function bootstrapOfficeAdmin(officeNip: string, email: string): void {
   });
 }
 
-/** A self-signed KSeF certificate for `nip` (the simulator accepts these, as KSeF TEST does). */
-export function selfSignedCertificate(nip: string): { certificate_pem: string; private_key_pem: string } {
+/** A self-signed KSeF certificate for `nip` (the simulator accepts these, as KSeF TEST does);
+ * `seal`: an organisation's seal (VATPL-<nip>), as an office uses for central authorisation. */
+export function selfSignedCertificate(nip: string, seal = false): { certificate_pem: string; private_key_pem: string } {
   const out = python("ksef-gateway", [
     "-c",
-    "import json,sys; from ksef_gateway.testing import self_signed; c,k=self_signed(sys.argv[1]); print(json.dumps({'certificate_pem':c,'private_key_pem':k}))",
+    "import json,sys; from ksef_gateway.testing import self_signed; c,k=self_signed(sys.argv[1], seal=sys.argv[2]=='1'); print(json.dumps({'certificate_pem':c,'private_key_pem':k}))",
     nip,
+    seal ? "1" : "0",
   ]);
   return JSON.parse(out);
 }
@@ -157,4 +161,43 @@ asyncio.run(main())
 export function sendInvoices(sellerNip: string, buyerNip: string, count: number, prefix: string): string[] {
   const out = python("ksef-gateway", ["-c", SEND_INVOICES, env.KSEF_SIMULATOR_URL, sellerNip, buyerNip, String(count), prefix]);
   return JSON.parse(out.trim().split("\n").at(-1) ?? "[]");
+}
+
+const SIM = resolve(ROOT, "web/e2e/sim.py");
+
+function sim(args: string[], input?: string): string {
+  return python("ksef-gateway", [SIM, ...args], {}, input);
+}
+
+/** In the KSeF simulator, the client company grants the office InvoiceRead. */
+export function grantOffice(clientNip: string, officeNip: string): void {
+  sim(["grant", env.KSEF_SIMULATOR_URL, clientNip, officeNip]);
+}
+
+/** In the KSeF simulator, the client withdraws what it granted the office. */
+export function revokeOffice(clientNip: string, officeNip: string): void {
+  sim(["revoke", env.KSEF_SIMULATOR_URL, clientNip, officeNip]);
+}
+
+/** A new KSeF token of the company, as its owner makes one in KSeF. */
+export function ksefToken(nip: string): string {
+  return JSON.parse(sim(["token", env.KSEF_SIMULATOR_URL, nip]).trim().split("\n").at(-1) ?? "{}").token;
+}
+
+/** XAdES-sign an AuthTokenRequest as the company would with its own tool. */
+export function signAuthRequest(xml: string, nip: string): string {
+  return sim(["sign", nip], xml);
+}
+
+/** The current RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret, `offset` steps on. */
+export function totpCode(secret: string, offset = 0): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of secret.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + offset));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const at = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, "0");
 }

@@ -33,7 +33,7 @@ DROP INDEX invoices_company_counterparty;
 CREATE INDEX invoices_company_issue_date ON invoices (company_id, issue_date, id);
 CREATE INDEX invoices_company_sale_date ON invoices (company_id, sale_date, id);
 CREATE INDEX invoices_company_ksef_date ON invoices (company_id, ksef_date, id);
-CREATE INDEX invoices_company_due_date ON invoices (company_id, (coalesce(due_date, '9999-12-31'::date)), id);
+CREATE INDEX invoices_company_due_date ON invoices (company_id, (coalesce(due_date, 'infinity'::date)), id);
 CREATE INDEX invoices_company_invoice_number ON invoices (company_id, invoice_number, id);
 CREATE INDEX invoices_company_ksef_number ON invoices (company_id, ksef_number, id);
 CREATE INDEX invoices_company_counterparty_name ON invoices (company_id, counterparty_name, id);
@@ -54,7 +54,7 @@ CREATE INDEX invoices_company_description ON invoices (company_id, (left(descrip
 CREATE INDEX invoices_office_issue_date ON invoices (office_id, issue_date, id) WHERE office_id IS NOT NULL;
 CREATE INDEX invoices_office_sale_date ON invoices (office_id, sale_date, id) WHERE office_id IS NOT NULL;
 CREATE INDEX invoices_office_ksef_date ON invoices (office_id, ksef_date, id) WHERE office_id IS NOT NULL;
-CREATE INDEX invoices_office_due_date ON invoices (office_id, (coalesce(due_date, '9999-12-31'::date)), id) WHERE office_id IS NOT NULL;
+CREATE INDEX invoices_office_due_date ON invoices (office_id, (coalesce(due_date, 'infinity'::date)), id) WHERE office_id IS NOT NULL;
 CREATE INDEX invoices_office_invoice_number ON invoices (office_id, invoice_number, id) WHERE office_id IS NOT NULL;
 CREATE INDEX invoices_office_ksef_number ON invoices (office_id, ksef_number, id) WHERE office_id IS NOT NULL;
 CREATE INDEX invoices_office_counterparty_name ON invoices (office_id, counterparty_name, id) WHERE office_id IS NOT NULL;

@@ -42,10 +42,18 @@ def make_xml(
     text = text.replace("FA/GRQMB-#invoice_number#/05/2025", number)
     text = text.replace("#invoicing_date#", issue_date.isoformat())
     text = text.replace("Refined Concrete Pants", line)
-    if kind == "KOR":
+    if kind in ("ROZ", "KOR_ROZ"):
+        # a settlement names the advance invoices it settles (before the first line)
+        text = text.replace(
+            "<FaWiersz>",
+            "<FakturaZaliczkowa><NrKSeFFaZaliczkowej>5265877635-20250601-0100001AF629-AF"
+            "</NrKSeFFaZaliczkowej></FakturaZaliczkowa><FaWiersz>",
+            1,
+        )
+    if kind in ("KOR", "KOR_ZAL", "KOR_ROZ"):
         text = text.replace(
             "<RodzajFaktury>VAT</RodzajFaktury>",
-            "<RodzajFaktury>KOR</RodzajFaktury><PrzyczynaKorekty>Błędna cena</PrzyczynaKorekty>"
+            f"<RodzajFaktury>{kind}</RodzajFaktury><PrzyczynaKorekty>Błędna cena</PrzyczynaKorekty>"
             "<TypKorekty>1</TypKorekty><DaneFaKorygowanej>"
             "<DataWystFaKorygowanej>2025-07-01</DataWystFaKorygowanej>"
             "<NrFaKorygowanej>FV/0/2025</NrFaKorygowanej><NrKSeF>1</NrKSeF>"

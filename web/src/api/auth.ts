@@ -1,5 +1,7 @@
 // auth: accounts, login, context, invitations, people of an office.
-import { api } from "./client";
+import { api, type TokenAnswer } from "./client";
+
+export type { TokenAnswer };
 
 export type OrgKind = "office" | "company";
 
@@ -35,15 +37,9 @@ export interface Invitation {
   expires_at: string;
 }
 
-export interface TokenAnswer {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  context: Context | null;
-}
-
+/** The refresh token also comes back in the body (for other clients); the portal ignores it
+ * and relies on the HttpOnly cookie auth sets with it. */
 export interface LoginAnswer extends TokenAnswer {
-  refresh_token: string;
   session_id: string;
   user: User;
   contexts: Context[];

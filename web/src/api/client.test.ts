@@ -1,4 +1,4 @@
-import { ApiError, api, buildUrl, getTokens, setTokens } from "./client";
+import { ApiError, api, buildUrl, getAccessToken, mayHaveSession, setAccessToken } from "./client";
 import { fakeFetch } from "../test/helpers";
 
 describe("the API client", () => {
@@ -24,27 +24,44 @@ describe("the API client", () => {
     expect(error.message).toMatch(/chwilowo niedostępna/);
   });
 
-  it("refreshes an expired access token once and repeats the request", async () => {
-    setTokens({ access: "old", refresh: "r1" });
+  it("refreshes an expired access token once with the cookie, no token in the body, and repeats the request", async () => {
+    setAccessToken("old");
     const calls = fakeFetch({
       "GET /api/auth/me": (_url, init) =>
         (init.headers as Record<string, string>).Authorization === "Bearer new"
           ? { body: { ok: true } }
           : { status: 401, body: { error: { code: "unauthenticated", message: "x" } } },
-      "POST /api/auth/token/refresh": { body: { access_token: "new", refresh_token: "r2" } },
+      "POST /api/auth/token/refresh": (_url, init) =>
+        init.credentials === "same-origin" && init.body === undefined
+          ? { body: { access_token: "new", refresh_token: "r2", token_type: "bearer", expires_in: 600, context: null } }
+          : { status: 401, body: {} },
     });
     await expect(api("/auth/me")).resolves.toEqual({ ok: true });
     expect(calls.map((c) => c.path)).toEqual(["/api/auth/me", "/api/auth/token/refresh", "/api/auth/me"]);
-    expect(getTokens()).toEqual({ access: "new", refresh: "r2" });
+    expect(getAccessToken()).toBe("new");
   });
 
-  it("forgets the tokens when the refresh token no longer works", async () => {
-    setTokens({ access: "old", refresh: "r1" });
+  it("keeps no refresh token and no access token in web storage", async () => {
+    fakeFetch({
+      "POST /api/auth/token/refresh": { body: { access_token: "secret-access", refresh_token: "secret-refresh", token_type: "bearer", expires_in: 600, context: null } },
+      "GET /api/auth/me": (_url, init) =>
+        (init.headers as Record<string, string>).Authorization === "Bearer secret-access" ? { body: {} } : { status: 401, body: {} },
+    });
+    setAccessToken("expired");
+    await api("/auth/me");
+    const stored = JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage });
+    expect(stored).not.toMatch(/secret-|expired/);
+    expect(mayHaveSession()).toBe(true);
+  });
+
+  it("forgets the session when the refresh cookie no longer works", async () => {
+    setAccessToken("old");
     fakeFetch({
       "GET /api/auth/me": { status: 401, body: {} },
       "POST /api/auth/token/refresh": { status: 401, body: {} },
     });
     await expect(api("/auth/me")).rejects.toMatchObject({ status: 401 });
-    expect(getTokens()).toBeNull();
+    expect(getAccessToken()).toBeNull();
+    expect(mayHaveSession()).toBe(false);
   });
 });

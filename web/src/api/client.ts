@@ -1,5 +1,6 @@
 // The one place that talks HTTP: base path, tokens, refresh on 401, errors in Polish.
 // Every service is reached through the gateway at /api/<service>/...
+import type { Context } from "./auth";
 
 export const API_BASE = "/api";
 
@@ -26,42 +27,49 @@ const FALLBACK: Record<number, string> = {
   503: "Usługa jest chwilowo niedostępna. Spróbuj ponownie za chwilę.",
 };
 
-export interface Tokens {
-  access: string;
-  refresh: string | null;
+// The access token lives in this module's memory only; the refresh token is an HttpOnly cookie
+// (`rachmistrz_refresh`, path /api/auth/token/refresh) that scripts can neither read nor leak.
+// A reload or a new tab trades the cookie for a new access token. localStorage keeps only a
+// hint that a session may exist, so anonymous visitors do not send a refresh that must fail.
+const HINT_KEY = "rachmistrz.session";
+let accessToken: string | null = null;
+let refreshing: Promise<TokenAnswer | null> | null = null;
+const listeners = new Set<(access: string | null) => void>();
+
+/** What auth answers to login, context choice and refresh (the parts the portal uses). */
+export interface TokenAnswer {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  context: Context | null;
 }
 
-const STORAGE_KEY = "rachmistrz.tokens";
-let tokens: Tokens | null = readStored();
-let refreshing: Promise<boolean> | null = null;
-const listeners = new Set<(t: Tokens | null) => void>();
+export function getAccessToken(): string | null {
+  return accessToken;
+}
 
-function readStored(): Tokens | null {
+/** A session cookie may exist (someone logged in in this browser and did not log out). */
+export function mayHaveSession(): boolean {
   try {
-    const raw = globalThis.sessionStorage?.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as Tokens) : null;
+    return globalThis.localStorage?.getItem(HINT_KEY) === "1";
   } catch {
-    return null;
+    return false;
   }
 }
 
-export function getTokens(): Tokens | null {
-  return tokens;
-}
-
-/** Keep the tokens for this browser tab (sessionStorage: gone when the tab closes). */
-export function setTokens(next: Tokens | null): void {
-  tokens = next;
+/** Use this access token from now on; null forgets it (logout, session gone). */
+export function setAccessToken(next: string | null): void {
+  accessToken = next;
   try {
-    if (next) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-    else sessionStorage.removeItem(STORAGE_KEY);
+    if (next) localStorage.setItem(HINT_KEY, "1");
+    else localStorage.removeItem(HINT_KEY);
   } catch {
-    /* private mode: memory only */
+    /* private mode: the hint is only an optimisation */
   }
   listeners.forEach((l) => l(next));
 }
 
-export function onTokensChange(listener: (t: Tokens | null) => void): () => void {
+export function onTokensChange(listener: (access: string | null) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
@@ -112,13 +120,15 @@ async function send(path: string, opts: RequestOptions, withToken: boolean): Pro
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(opts.json);
   }
-  if (withToken && tokens) headers.Authorization = `Bearer ${tokens.access}`;
+  if (withToken && accessToken) headers.Authorization = `Bearer ${accessToken}`;
   try {
     return await fetch(buildUrl(path, opts.query), {
       method: opts.method ?? (body === undefined ? "GET" : "POST"),
       headers,
       body,
       signal: opts.signal,
+      // same origin through the gateway: the browser sends the refresh cookie (to its path only)
+      credentials: "same-origin",
     });
   } catch (e) {
     if ((e as Error).name === "AbortError") throw e;
@@ -126,23 +136,26 @@ async function send(path: string, opts: RequestOptions, withToken: boolean): Pro
   }
 }
 
-/** Trade the refresh token for new tokens; one refresh at a time for all callers. */
-export function refreshTokens(): Promise<boolean> {
-  if (!tokens?.refresh) return Promise.resolve(false);
+async function postRefresh(): Promise<TokenAnswer | null> {
+  const response = await send("/auth/token/refresh", { method: "POST" }, false);
+  if (!response.ok) return null;
+  return (await response.json()) as TokenAnswer;
+}
+
+/**
+ * Trade the refresh cookie for a new access token; one refresh at a time for all callers of
+ * this tab, and across tabs through a Web Lock: refresh tokens rotate, and two tabs presenting
+ * the same one would look like a stolen token to auth, which then ends the whole session.
+ */
+export function refreshTokens(): Promise<TokenAnswer | null> {
   refreshing ??= (async () => {
     try {
-      const response = await send(
-        "/auth/token/refresh",
-        { method: "POST", json: { refresh_token: tokens?.refresh } },
-        false,
-      );
-      if (!response.ok) {
-        setTokens(null);
-        return false;
-      }
-      const data = (await response.json()) as { access_token: string; refresh_token: string };
-      setTokens({ access: data.access_token, refresh: data.refresh_token });
-      return true;
+      const locks = globalThis.navigator?.locks;
+      const answer = locks ? await locks.request("rachmistrz-refresh", postRefresh) : await postRefresh();
+      setAccessToken(answer ? answer.access_token : null);
+      return answer;
+    } catch {
+      return null;
     } finally {
       refreshing = null;
     }
@@ -154,7 +167,7 @@ export function refreshTokens(): Promise<boolean> {
 export async function request(path: string, opts: RequestOptions = {}): Promise<Response> {
   const withToken = !opts.anonymous;
   let response = await send(path, opts, withToken);
-  if (response.status === 401 && withToken && tokens?.refresh && (await refreshTokens())) {
+  if (response.status === 401 && withToken && accessToken && (await refreshTokens())) {
     response = await send(path, opts, true);
   }
   if (!response.ok) throw await errorOf(response);

@@ -1,5 +1,5 @@
 // messaging: threads, messages, unread counts, live updates, notification settings.
-import { api, buildUrl, getTokens } from "./client";
+import { api, buildUrl, getAccessToken, onTokensChange, refreshTokens } from "./client";
 
 export interface Attachment {
   file_id: string;
@@ -68,22 +68,68 @@ export const messaging = {
     api<{ email: NotificationCategory[] }>("/messaging/settings/notifications", { method: "PUT", json: { email } }),
 };
 
+export interface LiveEvent {
+  thread_id?: string;
+  message_id?: string;
+  company_id?: string;
+}
+
+// One EventSource for the whole page, shared by every screen that listens (the unread badge
+// and the messages screen): browsers allow only six HTTP/1.1 connections per host.
+const subscribers = new Set<(event: LiveEvent) => void>();
+let source: EventSource | null = null;
+let retry: ReturnType<typeof setTimeout> | undefined;
+let unlisten: (() => void) | null = null;
+
+function deliver(e: MessageEvent): void {
+  let event: LiveEvent = {};
+  try {
+    event = JSON.parse(e.data as string) as LiveEvent;
+  } catch {
+    /* a message we cannot read still means "something changed" */
+  }
+  subscribers.forEach((s) => s(event));
+}
+
+/** (Re)open the stream with this access token: after a refresh or a change of context. */
+function open(token: string | null): void {
+  source?.close();
+  source = null;
+  clearTimeout(retry);
+  if (!token || subscribers.size === 0) return;
+  const opened = new EventSource(buildUrl("/messaging/threads/stream", { access_token: token }));
+  opened.addEventListener("message", deliver);
+  opened.addEventListener("error", () => {
+    // EventSource reconnects by itself after a stream ends; it gives up (CLOSED) when the
+    // server refuses, usually because the access token in the URL expired: get a new one
+    // (the token listener opens the stream again), or try once more a little later.
+    if (opened !== source || opened.readyState !== EventSource.CLOSED) return;
+    retry = setTimeout(async () => {
+      const before = getAccessToken();
+      await refreshTokens();
+      if (before && getAccessToken() === before) open(before);
+    }, 5000);
+  });
+  source = opened;
+}
+
 /**
- * Server-sent events of new messages. EventSource cannot send headers, so the access token
- * travels in the query (the gateway does not log this path). Returns a function that closes it.
+ * Server-sent events of new messages the caller may read. EventSource cannot send headers,
+ * so the access token travels in the query (the gateway keeps this path out of its access
+ * log). Returns a function that stops listening.
  */
-export function subscribeMessages(onEvent: (event: { thread_id?: string; company_id?: string }) => void): () => void {
-  const token = getTokens()?.access;
-  if (!token || typeof EventSource === "undefined") return () => undefined;
-  const source = new EventSource(buildUrl("/messaging/threads/stream", { access_token: token }));
-  const handle = (e: MessageEvent) => {
-    try {
-      onEvent(JSON.parse(e.data as string));
-    } catch {
-      onEvent({});
-    }
+export function subscribeMessages(onEvent: (event: LiveEvent) => void): () => void {
+  if (typeof EventSource === "undefined") return () => undefined;
+  subscribers.add(onEvent);
+  if (subscribers.size === 1) {
+    unlisten = onTokensChange(open);
+    open(getAccessToken());
+  }
+  return () => {
+    subscribers.delete(onEvent);
+    if (subscribers.size > 0) return;
+    unlisten?.();
+    unlisten = null;
+    open(null);
   };
-  source.addEventListener("message", handle);
-  source.addEventListener("message.posted", handle as EventListener);
-  return () => source.close();
 }

@@ -62,6 +62,7 @@ function UserMenu() {
           {(user?.full_name ?? user?.email ?? "?").slice(0, 1).toUpperCase()}
         </span>
         <span className="user-name">{user?.full_name ?? user?.email}</span>
+        <span className="sr-only"> — menu użytkownika</span>
       </button>
       {open ? (
         <ul className="menu" aria-label="Menu użytkownika">
@@ -112,9 +113,15 @@ export function Layout() {
   const [navOpen, setNavOpen] = useState(false);
   const location = useLocation();
   const office = isOffice(context);
-  // Move focus to the new screen's heading, so keyboard and screen-reader users know it changed.
+  // Move focus to the new screen's heading, so keyboard and screen-reader users know it changed;
+  // not on the first screen, where the skip link must stay the first stop of the Tab key.
+  const firstScreen = useRef(true);
   useEffect(() => {
     setNavOpen(false);
+    if (firstScreen.current) {
+      firstScreen.current = false;
+      return;
+    }
     const h = document.getElementById("page-title");
     if (h && location.hash === "") h.focus({ preventScroll: true });
   }, [location.pathname, location.hash]);
@@ -156,8 +163,9 @@ export function Layout() {
               <NavLink to={keep("/wiadomosci")}>
                 Wiadomości
                 {unread > 0 ? (
-                  <span className="count" aria-label={`${unread} nieprzeczytanych`}>
-                    {unread}
+                  <span className="count">
+                    <span aria-hidden="true">{unread}</span>
+                    <span className="sr-only">{unread} nieprzeczytanych</span>
                   </span>
                 ) : null}
               </NavLink>

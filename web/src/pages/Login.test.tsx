@@ -19,7 +19,7 @@ function renderLogin() {
   );
 }
 
-const LOGGED_IN = { access_token: "a", refresh_token: "r", token_type: "bearer", expires_in: 600, session_id: "s", context: null, ...ME };
+const LOGGED_IN = { access_token: "a", refresh_token: "r-from-body", token_type: "bearer", expires_in: 600, session_id: "s", context: null, ...ME };
 
 describe("login", () => {
   it("asks for the second factor when the account has one, then sends the code", async () => {
@@ -41,6 +41,8 @@ describe("login", () => {
     expect(await screen.findByRole("heading", { name: "Pulpit" })).toBeInTheDocument();
     expect(calls.filter((c) => c.path === "/api/auth/login").at(-1)?.body).toMatchObject({ totp_code: "123456" });
     expect(calls.at(-1)?.body).toEqual({ org_id: COMPANY_CONTEXT.org.id });
+    // the refresh token stays in auth's HttpOnly cookie: nothing of it in web storage
+    expect(JSON.stringify({ ...sessionStorage, ...localStorage })).not.toContain("r-from-body");
   });
 
   it("shows the service's Polish message for wrong credentials", async () => {

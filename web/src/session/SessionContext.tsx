@@ -1,8 +1,9 @@
 // Who is logged in, where they work (the context) and which client company an office user
-// is looking at. Tokens live in the API client; this keeps what the screens need.
+// is looking at. The access token lives in the API client's memory and the refresh token in an
+// HttpOnly cookie; on a reload the session comes back by trading the cookie (refreshTokens).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { auth, type Context, type Invitation, type LoginAnswer, type User } from "../api/auth";
-import { getTokens, onTokensChange, setTokens } from "../api/client";
+import { getAccessToken, mayHaveSession, onTokensChange, refreshTokens, setAccessToken } from "../api/client";
 
 const CONTEXT_KEY = "rachmistrz.context";
 
@@ -35,7 +36,9 @@ function storeContext(context: Context | null): void {
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [status, setStatus] = useState<Session["status"]>(getTokens() ? "loading" : "anonymous");
+  const [status, setStatus] = useState<Session["status"]>(
+    getAccessToken() || mayHaveSession() ? "loading" : "anonymous",
+  );
   const [user, setUser] = useState<User | null>(null);
   const [contexts, setContexts] = useState<Context[]>([]);
   const [invitations, setInvitations] = useState<Invitation[]>([]);
@@ -58,20 +61,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setInvitations(me.pending_invitations);
       setStatus("ready");
     } catch {
-      setTokens(null);
+      setAccessToken(null);
       clear();
     }
   }, [clear]);
 
+  /** After a reload: the cookie gives a new access token, in the context the session had. */
+  const restore = useCallback(async () => {
+    const answer = await refreshTokens();
+    if (!answer) return clear();
+    setContext(answer.context);
+    storeContext(answer.context);
+    await reload();
+  }, [clear, reload]);
+
   useEffect(() => {
-    if (getTokens()) void reload();
+    if (getAccessToken()) void reload();
+    else if (mayHaveSession()) void restore();
     return onTokensChange((t) => {
       if (!t) clear();
     });
-  }, [reload, clear]);
+  }, [reload, restore, clear]);
 
   const signIn = useCallback((answer: LoginAnswer) => {
-    setTokens({ access: answer.access_token, refresh: answer.refresh_token });
+    setAccessToken(answer.access_token);
     setUser(answer.user);
     setContexts(answer.contexts);
     setInvitations(answer.pending_invitations);
@@ -82,7 +95,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const chooseContext = useCallback(async (orgId: string) => {
     const answer = await auth.chooseContext(orgId);
-    setTokens({ access: answer.access_token, refresh: getTokens()?.refresh ?? null });
+    setAccessToken(answer.access_token);
     setContext(answer.context);
     storeContext(answer.context);
   }, []);
@@ -93,7 +106,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } catch {
       /* the session may already be gone */
     }
-    setTokens(null);
+    setAccessToken(null);
     clear();
   }, [clear]);
 

@@ -3,7 +3,7 @@
 import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { MemoryRouter, Route, Routes } from "react-router-dom";
-import { setTokens } from "../api/client";
+import { setAccessToken } from "../api/client";
 import { SessionProvider } from "../session/SessionContext";
 
 export type Handler = (url: URL, init: RequestInit) => { status?: number; body?: unknown } | undefined;
@@ -42,7 +42,7 @@ export const ME = {
 
 /** Render `ui` at `path` as a logged-in company user. */
 export function renderAs(ui: ReactElement, path = "/", route = "*") {
-  setTokens({ access: "token", refresh: "refresh" });
+  setAccessToken("token");
   sessionStorage.setItem("rachmistrz.context", JSON.stringify(COMPANY_CONTEXT));
   return render(
     <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
@@ -58,5 +58,6 @@ export function renderAs(ui: ReactElement, path = "/", route = "*") {
 afterEach(() => {
   vi.unstubAllGlobals();
   sessionStorage.clear();
-  setTokens(null);
+  setAccessToken(null);
+  localStorage.clear();
 });

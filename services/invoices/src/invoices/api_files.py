@@ -55,6 +55,7 @@ async def load_items(
     async with pool.acquire() as conn:
         rows = await repo.visible(conn, principal, ids)  # type: ignore[arg-type]
         docs = {r["id"]: await repo.raw_xml(conn, r["id"]) for r in rows}
+        names = await repo.user_names(conn, [r["booked_by"] for r in rows if r["booked_by"]])
     items = []
     for row in rows:
         xml, upo = docs[row["id"]]
@@ -64,7 +65,8 @@ async def load_items(
                 invoice = parse(xml, max_bytes=max_bytes, validate=False)
             except InvoiceRejected:
                 invoice = None
-        items.append(ExportItem(row=dict(row), invoice=invoice, xml=xml, upo=upo))
+        item_row = dict(row) | {"booked_by_name": names.get(row["booked_by"])}
+        items.append(ExportItem(row=item_row, invoice=invoice, xml=xml, upo=upo))
     return items
 
 

@@ -75,7 +75,7 @@ class Intake:
 async def sync_office(conn: Conn, company_id: UUID) -> str:
     """Copy the company's office (as the read model now says) onto its invoices."""
     await conn.execute(
-        "SELECT pg_advisory_xact_lock($1, hashtext($2::text))", OFFICE_LOCK_CLASS, company_id
+        "SELECT pg_advisory_xact_lock($1, hashtext($2::uuid::text))", OFFICE_LOCK_CLASS, company_id
     )
     status = await conn.execute(
         "UPDATE invoices i SET office_id = o.office_id FROM tenancy_orgs o"

@@ -33,7 +33,8 @@ SORTS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "issue_date": ("i.issue_date", date.fromisoformat),
     "sale_date": ("i.sale_date", date.fromisoformat),
     "ksef_date": ("i.ksef_date", datetime.fromisoformat),
-    "due_date": ("coalesce(i.due_date, '9999-12-31'::date)", date.fromisoformat),
+    # no due date sorts last; asyncpg maps date.max to and from 'infinity', so it round-trips
+    "due_date": ("coalesce(i.due_date, 'infinity'::date)", date.fromisoformat),
     "invoice_number": ("i.invoice_number", str),
     "ksef_number": ("i.ksef_number", str),
     "counterparty_name": ("i.counterparty_name", str),

@@ -43,6 +43,16 @@ async def raw_xml(conn: Conn, invoice_id: UUID) -> tuple[bytes, str | None]:
     return (bytes(row["xml"]), row["upo_xml"]) if row else (b"", None)
 
 
+async def user_names(conn: Conn, user_ids: list[UUID]) -> dict[UUID, str]:
+    """Full names (else e-mails) of known users, from auth's user events."""
+    rows = await conn.fetch(
+        "SELECT user_id, coalesce(nullif(full_name, ''), email) AS name FROM users"
+        " WHERE user_id = ANY($1::uuid[])",
+        user_ids,
+    )
+    return {r["user_id"]: r["name"] for r in rows}
+
+
 async def record(
     conn: Conn, principal: Principal, ids: list[UUID], action: str, details: dict[str, Any]
 ) -> None:

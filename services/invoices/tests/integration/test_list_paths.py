@@ -45,7 +45,7 @@ async def walk(api: httpx.AsyncClient, headers: dict[str, str], **params: object
     """Every page, two rows at a time."""
     out: list[str] = []
     after = None
-    while True:
+    for _ in range(50):
         query = {"limit": 2, **params} | ({"after": after} if after else {})
         response = await api.get("/invoices", params=query, headers=headers)
         assert response.status_code == 200, response.text
@@ -53,6 +53,7 @@ async def walk(api: httpx.AsyncClient, headers: dict[str, str], **params: object
         out += [i["id"] for i in body["items"]]
         if (after := body["next_cursor"]) is None:
             return out
+    raise AssertionError(f"paging does not end: {out}")
 
 
 @pytest.mark.parametrize("sort", sorted(SORTS))
@@ -81,8 +82,8 @@ async def test_a_date_filter_against_a_date_sort_falls_back_to_the_range(
     assert await walk(api, tenants.client(), order="asc", **params) == list(reversed(got))
     by_ksef_day = {"date_field": "ksef", "date_from": "2025-04-29", "date_to": "2025-04-30"}
     assert await walk(api, tenants.client(), sort="issue_date", **by_ksef_day) == [
-        str(many[1]),
         str(many[2]),
+        str(many[1]),
     ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from invoice_samples import SAMPLES, make_xml, sample
+from lxml import etree  # type: ignore[import-untyped]
 
 from invoices.domain import fold, fold_query
 from invoices.fa3 import schema
@@ -59,9 +60,14 @@ def test_third_parties_and_payment_terms_are_read() -> None:
 
 
 @pytest.mark.parametrize("kind", ["VAT", "KOR", "ZAL", "ROZ", "UPR", "KOR_ZAL", "KOR_ROZ"])
-def test_every_invoice_kind_is_accepted(kind: str) -> None:
-    invoice = parse(make_xml(kind=kind), max_bytes=LIMIT, validate=kind in ("VAT", "KOR"))
+def test_every_invoice_kind_passes_the_xsd_and_keeps_its_references(kind: str) -> None:
+    xml = make_xml(kind=kind)
+    assert schema.load_schema(schema.XSD_DIR).validate(etree.fromstring(xml))
+    invoice = parse(xml, max_bytes=LIMIT, validate=True)
     assert invoice.kind == kind
+    assert bool(invoice.corrected) == kind.startswith("KOR")
+    advances = [a.ksef_number for a in invoice.advance_invoices]
+    assert advances == (["5265877635-20250601-0100001AF629-AF"] if "ROZ" in kind else [])
 
 
 def test_a_correction_carries_the_corrected_invoice() -> None:

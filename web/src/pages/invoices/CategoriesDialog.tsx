@@ -8,7 +8,9 @@ export function CategoriesDialog({ open, onClose, categories }: { open: boolean;
   const [name, setName] = useState("");
   const [colour, setColour] = useState("#1e88e5");
   const { busy, error, run } = useAction();
-  useEffect(() => setItems(categories), [categories]);
+  useEffect(() => {
+    setItems(categories);
+  }, [categories]);
 
   const add = async () => {
     const created = await run(() => invoices.createCategory(name.trim(), colour));

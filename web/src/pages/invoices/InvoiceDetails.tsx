@@ -91,7 +91,9 @@ export function InvoiceDetails() {
   const [inquiry, setInquiry] = useState(false);
   const [subject, setSubject] = useState("");
   const [body, setBody] = useState("");
-  useEffect(() => setDescription(inv?.description ?? ""), [inv]);
+  useEffect(() => {
+    setDescription(inv?.description ?? "");
+  }, [inv]);
 
   const act = async (fn: () => Promise<unknown>, message: string) => {
     const ok = await action.run(async () => {

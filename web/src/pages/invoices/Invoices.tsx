@@ -89,7 +89,7 @@ export function Invoices() {
   };
 
   return (
-    <div className={selected.size > 0 ? "with-panel" : undefined}>
+    <div className={selected.size > 0 ? "with-panel has-selection" : undefined}>
       <div className="main-col">
         <PageHeader title="Faktury">
           {companyId ? (

@@ -159,10 +159,16 @@ export function OfficeClients() {
                   {syncError(c) ? <small className="block field-error">{syncError(c)}</small> : null}
                 </td>
                 <td className="actions">
-                  <button type="button" className="btn btn-small" disabled={action.busy} onClick={() => void verify(c)}>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    disabled={action.busy}
+                    aria-label={`Sprawdź ponownie: ${c.name}`}
+                    onClick={() => void verify(c)}
+                  >
                     Sprawdź ponownie
                   </button>
-                  <Link className="btn btn-small" to={`/faktury?firma=${c.company_id}`}>
+                  <Link className="btn btn-small" to={`/faktury?firma=${c.company_id}`} aria-label={`Faktury: ${c.name}`}>
                     Faktury
                   </Link>
                 </td>

@@ -27,7 +27,7 @@ function ThreadList({ items, current, search }: { items: ThreadSummary[]; curren
           >
             <span className="thread-subject">
               {s.thread.subject}
-              {s.unread > 0 ? <span className="count" aria-label={`${s.unread} nieprzeczytanych`}>{s.unread}</span> : null}
+              {s.unread > 0 ? <span className="count"><span aria-hidden="true">{s.unread}</span><span className="sr-only">{s.unread} nieprzeczytanych</span></span> : null}
             </span>
             <span className="muted small">
               {s.company_name ? `${s.company_name} · ` : ""}
@@ -69,7 +69,11 @@ function Conversation({ threadId, tick, onRead }: { threadId: string; tick: numb
   useEffect(() => {
     void load();
   }, [load, tick]);
-  useEffect(() => endRef.current?.scrollIntoView?.({ block: "end" }), [messages.length]);
+  // braces: newer Chromium returns a promise from scrollIntoView, which React would take for
+  // the effect's clean-up function and call
+  useEffect(() => {
+    endRef.current?.scrollIntoView?.({ block: "end" });
+  }, [messages.length]);
 
   return (
     <section className="conversation" aria-labelledby="conv-h">

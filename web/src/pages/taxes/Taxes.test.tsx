@@ -11,7 +11,7 @@ describe("a month tile", () => {
   it("shows the month, status colour, amounts and progress, and opens on click", async () => {
     const open = vi.fn();
     render(<TileView tile={tile} current={false} onOpen={open} />);
-    const button = screen.getByRole("button", { name: /marzec: 1 zaległe/ });
+    const button = screen.getByRole("button", { name: /^marzec\s*1 zaległe/ });
     expect(button).toHaveClass("tile-red");
     expect(button).toHaveTextContent("opłacono 40%");
     expect(button.querySelector(".progress span")).toHaveStyle({ width: "40%" });

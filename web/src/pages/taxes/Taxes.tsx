@@ -13,7 +13,9 @@ export function TileView({ tile, onOpen, current }: { tile: Tile; onOpen: () => 
       type="button"
       className={`tile tile-${tile.color}${current ? " tile-current" : ""}`}
       onClick={onOpen}
-      aria-label={`${monthName(tile.period)}: ${tile.label}, razem ${formatGrosze(tile.total_grosze)}, do zapłaty ${formatGrosze(tile.outstanding_grosze)}`}
+      // the visible text is the name (month, status, amounts): a separate aria-label would
+      // make speech users say words they cannot see
+      aria-current={current ? "date" : undefined}
     >
       <span className="tile-month">{monthName(tile.period)}</span>
       <span className="tile-label">{tile.label}</span>
@@ -38,7 +40,9 @@ export function Taxes() {
   const [period, setPeriod] = useState<string | null>(null);
   const years = useLoad(async () => (companyId ? (await taxes.years(companyId)).years : []), [companyId]);
   const tiles = useLoad(async () => (companyId ? taxes.months(companyId, year) : []), [companyId, year]);
-  useEffect(() => setPeriod(null), [companyId]);
+  useEffect(() => {
+    setPeriod(null);
+  }, [companyId]);
   const thisMonth = new Date().toISOString().slice(0, 7);
 
   return (

@@ -87,7 +87,8 @@ def build_view(
     stamp = None
     if with_stamp:
         stamp = Stamp(
-            booked_by=str(row.get("booked_by") or "—"),
+            # the user's name when auth told us (users read model), else the id
+            booked_by=str(row.get("booked_by_name") or row.get("booked_by") or "—"),
             booked_at=pl_date(row.get("booked_at")) or "—",
             decree=row.get("booking_decree") or row.get("category_name") or "—",
             description=row.get("description") or "",

@@ -4,8 +4,8 @@
 Runs against the test stack's PostgreSQL (a throwaway database is created and dropped):
 
     .venv/bin/python benchmarks/invoices.py [--invoices 1000000] [--companies 1000]
-        [--offices 10] [--users 50] [--queries 2000] [--intake 3000] [--intake-workers 4]
-        [--intake-batch 200] [--intake-processes <cpus>] [--pdf-batch 50]
+        [--offices 10] [--users 50] [--queries 2000] [--warmup 2000] [--intake 3000]
+        [--intake-workers 4] [--intake-batch 200] [--intake-processes <cpus>] [--pdf-batch 50]
 
 The list seed goes straight into the table with COPY (realistic columns and search text);
 intake parses real FA(3) documents through the same inbox path the Kafka consumer uses.
@@ -158,14 +158,14 @@ def random_query(rnd: random.Random, ids: dict[str, list[UUID]]) -> tuple[Princi
 
 
 async def list_latency(
-    pool: asyncpg.Pool, ids: dict[str, list[UUID]], users: int, queries: int
+    pool: asyncpg.Pool, ids: dict[str, list[UUID]], users: int, queries: int, warmup: int
 ) -> dict[str, object]:
     rnd = random.Random(11)
     timings: list[float] = []
     by_kind: dict[str, list[float]] = {}
 
-    async def user() -> None:
-        while len(timings) < queries:
+    async def user(until: int, record: bool) -> None:
+        while len(timings) < until:
             principal, filters, label = random_query(rnd, ids)
             sort = label.rsplit(":", 1)[1]
             began = time.perf_counter()
@@ -173,9 +173,20 @@ async def list_latency(
                 await list_invoices(conn, principal, filters, sort=sort, limit=50)
             elapsed = (time.perf_counter() - began) * 1000
             timings.append(elapsed)
-            by_kind.setdefault(label.rsplit(":", 1)[0], []).append(elapsed)
+            if record:
+                by_kind.setdefault(label.rsplit(":", 1)[0], []).append(elapsed)
 
-    await asyncio.gather(*(user() for _ in range(users)))
+    # Steady state, as in a running service: the pool's connections have prepared (and
+    # PostgreSQL has planned) the query shapes; cold connections would measure planning.
+    await asyncio.gather(*(user(warmup, False) for _ in range(users)))
+    timings.clear()
+    await asyncio.gather(*(user(queries, True) for _ in range(users)))
+    concurrent = list(timings)
+    timings.clear()
+    kinds, by_kind = by_kind, {}
+    await user(min(400, queries), True)  # one user: the query itself, without queueing
+    single, single_by_kind = list(timings), by_kind
+    timings[:], by_kind = concurrent, kinds
     names = {"0": "no filter", "1": "dates+direction", "2": "search", "3": "approval+booking"}
     counts: list[float] = []
     for _ in range(min(200, queries)):  # the separate, capped count (GET /invoices/count)
@@ -188,6 +199,12 @@ async def list_latency(
         "queries": len(timings),
         "p50_ms": pct(timings, 0.5),
         "p99_ms": pct(timings, 0.99),
+        "single_user": {
+            "queries": len(single),
+            "p50_ms": pct(single, 0.5),
+            "p99_ms": pct(single, 0.99),
+            "by_kind_p99_ms": {k: pct(v, 0.99) for k, v in sorted(single_by_kind.items())},
+        },
         "count_single_user": {
             "n": len(counts),
             "p50_ms": pct(counts, 0.5),
@@ -250,12 +267,16 @@ def pdf_times(batch: int) -> dict[str, object]:
     }
     view = build_view(row, invoice, xml, "https://qr-test.ksef.mf.gov.pl", with_stamp=True)
     began = time.perf_counter()
+    render_pdf([view], FONT, BOLD)  # the first, which prepares the fonts once per process
+    first = (time.perf_counter() - began) * 1000
+    began = time.perf_counter()
     render_pdf([view], FONT, BOLD)
     single = (time.perf_counter() - began) * 1000
     began = time.perf_counter()
     render_pdf([view] * batch, FONT, BOLD)
     many = (time.perf_counter() - began) * 1000
     return {
+        "first_ms": round(first),
         "single_ms": round(single),
         "batch": batch,
         "batch_ms": round(many),
@@ -271,6 +292,7 @@ async def main() -> None:
     parser.add_argument("--offices", type=int, default=10)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--warmup", type=int, default=2000, help="untimed queries first")
     parser.add_argument("--intake", type=int, default=3000)
     parser.add_argument("--intake-workers", type=int, default=4)
     parser.add_argument("--intake-batch", type=int, default=200)
@@ -284,7 +306,7 @@ async def main() -> None:
         began = time.perf_counter()
         ids = await seed(pool, args.invoices, args.companies, args.offices)
         seed_seconds = round(time.perf_counter() - began, 1)
-        listing = await list_latency(pool, ids, args.users, args.queries)
+        listing = await list_latency(pool, ids, args.users, args.queries, args.warmup)
         intake = await intake_rate(
             pool,
             ids["companies"][0],

@@ -1,4 +1,4 @@
-// A company's owner in a real browser: the KSeF authorisation screen (a KSeF token, the
+// A company administrator in a real browser: the KSeF authorisation screen (a KSeF token, the
 // signed-XML round trip, the company's certificate), issuing a sales invoice that KSeF
 // accepts with a KSeF number, and the account settings (password, second factor, e-mail
 // notifications). Screenshots go to test-results/screens/.
@@ -38,7 +38,7 @@ async function seed(): Promise<Owner> {
     clients: [{ nip, name: `Stolarnia Testowa ${nip}`, address: "ul. Leśna 5, 00-950 Warszawa" }],
   });
   const email = unique("wlasciciel");
-  await office.call("POST", "/auth/members", { email, full_name: "Ewa Właścicielka", role: "owner", org_id: company.id });
+  await office.call("POST", "/auth/members", { email, full_name: "Ewa Właścicielka", role: "admin", org_id: company.id });
   const link = await linkFromMail(email, "/aktywacja");
   const token = decodeURIComponent(new URL(link, "http://x").searchParams.get("token") ?? "");
   await new Api().call("POST", "/auth/activation", { token, password: PASSWORD });
@@ -53,7 +53,7 @@ async function authorisation(page: Page, method: string) {
   await page.getByRole("radio", { name: method }).check();
 }
 
-test("a company owner authorises KSeF three ways, issues an invoice and manages the account", async ({ page }) => {
+test("a company administrator authorises KSeF three ways, issues an invoice and manages the account", async ({ page }) => {
   test.setTimeout(360_000);
   const s = await seed();
   await logIn(page, s.email, PASSWORD);
@@ -113,6 +113,7 @@ test("a company owner authorises KSeF three ways, issues an invoice and manages 
   await page.getByLabel("NIP nabywcy").fill(buyerNip);
   await page.getByLabel("Nazwa nabywcy").fill("Sklep Meblowy Sp. z o.o.");
   await page.getByLabel("Adres nabywcy").fill("ul. Długa 1, 31-147 Kraków");
+  await page.getByLabel("Adres sprzedawcy").fill("ul. Leśna 5, 00-950 Warszawa");
   await page.getByLabel("Nazwa towaru lub usługi").fill("Stół dębowy");
   await page.getByLabel("Ilość").fill("2");
   await page.getByLabel("Cena netto").fill("1250,00");

@@ -203,12 +203,11 @@ test("a client works through the portal from activation to file upload", async (
     );
     return threads.items.find((t) => t.thread.subject.includes("Pytanie o paliwo"))?.thread;
   });
-  const streamOpen = page.waitForResponse((r) => r.url().includes("/api/messaging/threads/stream") && r.status() === 200);
   await menu(page, /Wiadomości/);
   await page.getByRole("link", { name: /Pytanie o paliwo/ }).click();
   const conversation = page.getByRole("list", { name: "Wiadomości w wątku" });
   await expect(conversation).toContainText("Czy te faktury mam zaakceptować?");
-  await streamOpen;
+  await expect(page.locator("html[data-messages-live]")).toBeAttached(); // the stream is open
   await s.office.call("POST", `/messaging/threads/${thread.id}/messages`, { body: "Tak, proszę je zaakceptować." });
   await expect(conversation).toContainText("Tak, proszę je zaakceptować.", { timeout: 30_000 });
   await shot(page, "08-wiadomosci");
@@ -220,6 +219,8 @@ test("a client works through the portal from activation to file upload", async (
   await boxes.nth(0).check();
   await boxes.nth(1).check();
   await expect(panel.getByTestId("selected-count")).toHaveText("2");
+  // the office's categories, which the client's company may use
+  await expect(panel.getByLabel("Kategoria").getByRole("option", { name: s.category })).toBeAttached();
   await panel.getByLabel("Kategoria").selectOption({ label: s.category });
   await panel.getByRole("button", { name: "Przypisz kategorię" }).click();
   await expect(page.getByText("Przypisano kategorię do 2 faktur.")).toBeVisible();
@@ -237,8 +238,9 @@ test("a client works through the portal from activation to file upload", async (
   await boxes.nth(0).check();
   await expect(panel).toBeVisible();
   await shot(page, "14-telefon-zaznaczone");
-  await boxes.nth(0).uncheck();
-  await page.getByRole("button", { name: "Menu" }).click();
+  await panel.getByRole("button", { name: "Odznacz wszystkie" }).click();
+  await expect(panel).toBeHidden();
+  await page.getByRole("button", { name: "Menu", exact: true }).click();
   await menu(page, "Podatki i opłaty");
   await expect(tile).toContainText("1234,56");
   await expectNoSidewaysScroll(page);

@@ -19,7 +19,8 @@ export async function logIn(page: Page, email: string, password: string, code?: 
     await page.getByLabel("Kod z aplikacji uwierzytelniającej").fill(code());
     await page.getByRole("button", { name: "Potwierdź" }).click();
   }
-  await expect(page.getByRole("heading", { name: "Pulpit" })).toBeVisible();
+  // the portal opens the screen the user was sent away from, else the dashboard
+  await expect(page.getByRole("button", { name: /menu użytkownika/ })).toBeVisible();
 }
 
 export async function logOut(page: Page): Promise<void> {

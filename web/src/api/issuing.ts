@@ -16,6 +16,7 @@ export interface InvoiceForm {
   number?: string;
   issue_date: string;
   sale_date?: string;
+  seller_address?: { country: string; line1: string; line2?: string };
   buyer: { nip?: string; name: string; address?: { country: string; line1: string; line2?: string } };
   lines: InvoiceLine[];
   currency?: string;

@@ -91,19 +91,31 @@ function deliver(e: MessageEvent): void {
   subscribers.forEach((s) => s(event));
 }
 
+function live(on: boolean): void {
+  if (typeof document === "undefined") return;
+  if (on) document.documentElement.dataset.messagesLive = "";
+  else delete document.documentElement.dataset.messagesLive;
+}
+
 /** (Re)open the stream with this access token: after a refresh or a change of context. */
 function open(token: string | null): void {
   source?.close();
   source = null;
+  live(false);
   clearTimeout(retry);
   if (!token || subscribers.size === 0) return;
   const opened = new EventSource(buildUrl("/messaging/threads/stream", { access_token: token }));
   opened.addEventListener("message", deliver);
+  // The server greets a new stream with `ready`; the mark lets tests (and debugging) see that
+  // live updates flow.
+  opened.addEventListener("ready", () => live(opened === source));
   opened.addEventListener("error", () => {
     // EventSource reconnects by itself after a stream ends; it gives up (CLOSED) when the
     // server refuses, usually because the access token in the URL expired: get a new one
     // (the token listener opens the stream again), or try once more a little later.
-    if (opened !== source || opened.readyState !== EventSource.CLOSED) return;
+    if (opened !== source) return;
+    live(false);
+    if (opened.readyState !== EventSource.CLOSED) return;
     retry = setTimeout(async () => {
       const before = getAccessToken();
       await refreshTokens();

@@ -157,7 +157,16 @@ export function Layout() {
         <nav id="main-nav" className={navOpen ? "sidenav open" : "sidenav"} aria-label="Menu główne">
           <ul>
             <li><NavLink to={keep("/")} end>Pulpit</NavLink></li>
-            <li><NavLink to={keep("/faktury")}>Faktury</NavLink></li>
+            <li>
+              {/* not lit on /faktury/nowa, which has its own entry */}
+              <NavLink
+                to={keep("/faktury")}
+                className={({ isActive }) => (isActive && location.pathname !== "/faktury/nowa" ? "active" : undefined)}
+                aria-current={location.pathname.startsWith("/faktury") && location.pathname !== "/faktury/nowa" ? "page" : undefined}
+              >
+                Faktury
+              </NavLink>
+            </li>
             <li><NavLink to={keep("/podatki")}>Podatki i opłaty</NavLink></li>
             <li>
               <NavLink to={keep("/wiadomosci")}>

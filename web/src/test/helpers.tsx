@@ -34,16 +34,22 @@ export const COMPANY_CONTEXT = {
   all_clients: true,
 };
 
+export const OFFICE_CONTEXT = {
+  org: { id: "o0000000-0000-4000-8000-000000000001", kind: "office", nip: "7740001454", name: "Biuro Rachunkowe Bilans" },
+  role: "admin",
+  all_clients: true,
+};
+
 export const ME = {
   user: { id: "u1", email: "jan@piekarnia.pl", full_name: "Jan Kowalski", status: "active", totp_enabled: false },
   contexts: [COMPANY_CONTEXT],
   pending_invitations: [],
 };
 
-/** Render `ui` at `path` as a logged-in company user. */
-export function renderAs(ui: ReactElement, path = "/", route = "*") {
+/** Render `ui` at `path` as a logged-in user of the context (a company user by default). */
+export function renderAs(ui: ReactElement, path = "/", route = "*", context: object = COMPANY_CONTEXT) {
   setAccessToken("token");
-  sessionStorage.setItem("rachmistrz.context", JSON.stringify(COMPANY_CONTEXT));
+  sessionStorage.setItem("rachmistrz.context", JSON.stringify(context));
   return render(
     <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <SessionProvider>

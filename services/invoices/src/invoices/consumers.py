@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,11 @@ from contracts.auth import ClientLinked, ClientUnlinked, MembershipChanged, OrgC
 from invoices.config import Settings
 from invoices.intake_store import OFFICE_LOCK_CLASS, Parser, ingest_many, make_parser
 from invoices.storage import MinioXmlStore, XmlStore
+
+
+class ParserUnavailable(OSError):
+    """A parser process died (killed, out of memory): an OSError, so the consumer treats it
+    as transient and retries the batch on a fresh pool instead of dead-lettering it."""
 
 
 class Intake:
@@ -55,17 +61,27 @@ class Intake:
         return self._store
 
     async def many(self, conn: Conn, events: list[Envelope[Any]]) -> list[str]:
-        return await ingest_many(
-            conn,
-            [e.data for e in events],
-            parser=self.parser,
-            store=self.store,
-            max_bytes=self.max_bytes,
-        )
+        try:
+            return await ingest_many(
+                conn,
+                [e.data for e in events],
+                parser=self.parser,
+                store=self.store,
+                max_bytes=self.max_bytes,
+            )
+        except BrokenProcessPool as error:
+            self.close()
+            self._parser = None
+            raise ParserUnavailable("an invoice parser process died") from error
 
     async def one(self, conn: Conn, event: Envelope[Any]) -> str:
         [effect] = await self.many(conn, [event])
         return effect
+
+    def processes_running(self) -> list[int]:
+        """Pids of the parser processes (a private detail of the pool; the tests use it)."""
+        processes = getattr(self._executor, "_processes", None) or {}
+        return [p.pid for p in processes.values() if p.pid is not None]
 
     def close(self) -> None:
         if self._executor is not None:

@@ -4,6 +4,8 @@ claim-checked XML read from the gateway's bucket, failures kept with a reason.""
 from __future__ import annotations
 
 import io
+import os
+import signal
 from collections.abc import AsyncIterator, Iterator
 from uuid import uuid4
 
@@ -18,7 +20,7 @@ from chassis.kafka import TRANSIENT_ERRORS
 from chassis.testing import stack_env
 from contracts.envelope import new_envelope
 from invoices.config import Settings
-from invoices.consumers import Intake
+from invoices.consumers import Intake, ParserUnavailable
 from invoices.storage import StorageUnavailable
 
 
@@ -148,3 +150,19 @@ async def test_without_minio_settings_a_claim_check_is_kept_as_failed(
         )
     assert effect.endswith("failed")
     assert await pool.fetchval("SELECT error_code FROM invoices") == "xml_unavailable"
+
+
+async def test_a_dead_parser_process_is_transient_and_replaced(
+    pool: asyncpg.Pool, tenants: Tenants, intake: Intake
+) -> None:
+    first = fetched(tenants.company, tenants.company_nip, make_xml(number="P/1"))
+    second = fetched(tenants.company, tenants.company_nip, make_xml(number="P/2"))
+    envelopes = [new_envelope("invoice.fetched", 1, e, producer="t") for e in (first, second)]
+    assert await process_batch(pool, "invoices", envelopes[:1], intake.many) == 1
+    [worker] = intake.processes_running()
+    os.kill(worker, signal.SIGKILL)
+    with pytest.raises(ParserUnavailable) as raised:
+        await process_batch(pool, "invoices", envelopes[1:], intake.many)
+    assert isinstance(raised.value, TRANSIENT_ERRORS)
+    assert await process_batch(pool, "invoices", envelopes[1:], intake.many) == 1
+    assert await pool.fetchval("SELECT count(*) FROM invoices") == 2

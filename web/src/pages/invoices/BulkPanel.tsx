@@ -44,9 +44,15 @@ export function BulkPanel({
 
   return (
     <aside className="bulk-panel" aria-label="Działania na zaznaczonych fakturach">
-      <h2 className="h3">
-        Zaznaczono: <span data-testid="selected-count">{n}</span>
-      </h2>
+      {/* the way out first: on a phone the panel is a bottom sheet over the list */}
+      <div className="row spread">
+        <h2 className="h3">
+          Zaznaczono: <span data-testid="selected-count">{n}</span>
+        </h2>
+        <button type="button" className="link-button" onClick={onClear}>
+          Odznacz wszystkie
+        </button>
+      </div>
       <Alert>{error}</Alert>
       <div className="field">
         <label htmlFor="bulk-category">Kategoria</label>
@@ -111,9 +117,6 @@ export function BulkPanel({
       <hr />
       <button type="button" className="btn" disabled={busy} onClick={() => setInquiryOpen(true)}>
         Utwórz zapytanie
-      </button>
-      <button type="button" className="link-button" onClick={onClear}>
-        Odznacz wszystkie
       </button>
 
       <Modal title="Zapytanie o faktury" open={inquiryOpen} onClose={() => setInquiryOpen(false)}>

@@ -45,6 +45,7 @@ export function IssueInvoice() {
   const [buyerNip, setBuyerNip] = useState("");
   const [buyerName, setBuyerName] = useState("");
   const [buyerAddress, setBuyerAddress] = useState("");
+  const [sellerAddress, setSellerAddress] = useState("");
   const [issueDate, setIssueDate] = useState(todayIso());
   const [dueDate, setDueDate] = useState("");
   const [lines, setLines] = useState<InvoiceLine[]>([{ ...EMPTY_LINE }]);
@@ -61,6 +62,7 @@ export function IssueInvoice() {
     const sent = await action.run(async () => {
       const draft = await issuing.createDraft(companyId, {
         issue_date: issueDate,
+        seller_address: sellerAddress.trim() ? { country: "PL", line1: sellerAddress.trim() } : undefined,
         buyer: {
           nip: buyerNip.replace(/\D/g, "") || undefined,
           name: buyerName.trim(),
@@ -134,6 +136,11 @@ export function IssueInvoice() {
                 <input id="buyer-address" value={buyerAddress} onChange={(e) => setBuyerAddress(e.target.value)} />
               </div>
             </fieldset>
+            <div className="field">
+              <label htmlFor="seller-address">Adres sprzedawcy</label>
+              <input id="seller-address" aria-describedby="seller-address-hint" value={sellerAddress} onChange={(e) => setSellerAddress(e.target.value)} />
+              <small id="seller-address-hint" className="hint">Zostaw puste, by użyć adresu firmy zapisanego w systemie.</small>
+            </div>
             <div className="row wrap">
               <div className="field">
                 <label htmlFor="issue-date">Data wystawienia</label>

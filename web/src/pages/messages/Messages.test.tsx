@@ -1,4 +1,6 @@
 import { act, screen, within } from "@testing-library/react";
+import { setAccessToken } from "../../api/client";
+import { subscribeMessages } from "../../api/messaging";
 import { fakeFetch, renderAs } from "../../test/helpers";
 import { Messages } from "./Messages";
 
@@ -50,5 +52,23 @@ describe("the messages screen", () => {
     act(() => FakeEventSource.opened[0].emit("message", { thread_id: "t1", message_id: "m2", company_id: "c" }));
     expect(await within(list).findByText("Tak, proszę je zaakceptować.")).toBeInTheDocument();
     expect(list.children).toHaveLength(2);
+  });
+});
+
+describe("the live message stream", () => {
+  it("opens again with each new access token and closes when nobody listens", () => {
+    FakeEventSource.opened = [];
+    vi.stubGlobal("EventSource", FakeEventSource);
+    setAccessToken("first");
+    const stopA = subscribeMessages(() => undefined);
+    const stopB = subscribeMessages(() => undefined);
+    expect(FakeEventSource.opened.map((s) => s.url)).toEqual(["/api/messaging/threads/stream?access_token=first"]);
+    setAccessToken("second"); // a refresh, or another context
+    expect(FakeEventSource.opened.map((s) => s.readyState)).toEqual([FakeEventSource.CLOSED, 1]);
+    expect(FakeEventSource.opened[1].url).toBe("/api/messaging/threads/stream?access_token=second");
+    stopA();
+    expect(FakeEventSource.opened[1].readyState).toBe(1);
+    stopB();
+    expect(FakeEventSource.opened[1].readyState).toBe(FakeEventSource.CLOSED);
   });
 });

@@ -12,7 +12,6 @@ import segno
 from fontTools import subset  # type: ignore[import-untyped]
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from invoices.render.view import (
     APPROVALS,
@@ -34,7 +33,8 @@ class FontMissing(RuntimeError):
 # What invoices print: Latin (Polish and the rest of Europe), Greek, Cyrillic, punctuation,
 # currency and letter-like symbols, arrows, box drawing.
 PRINTED = [
-    *range(0x20, 0x250), *range(0x370, 0x530), *range(0x2000, 0x2190), *range(0x2500, 0x2580),
+    *range(0x20, 0x250), *range(0x370, 0x530), *range(0x2000, 0x2070), *range(0x20A0, 0x20C1),
+    *range(0x2100, 0x2150), *range(0x2190, 0x2200),
 ]  # fmt: skip
 
 
@@ -46,7 +46,7 @@ def printable_font(font: Path, mtime: float) -> Path:
     has 6,000 glyphs, so that was most of a one-page PDF's time. A font of ~1,500 glyphs
     loads and subsets several times faster; any other character prints as the missing-glyph
     box, as with a font lacking it."""
-    key = hashlib.sha256(f"{font}:{mtime}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{font}:{mtime}:{PRINTED}".encode()).hexdigest()[:16]
     target = Path(tempfile.gettempdir()) / f"invoices-pdf-{key}-{font.name}"
     if not target.is_file():
         options = subset.Options()
@@ -126,25 +126,54 @@ def _parties(pdf: FPDF, v: View) -> None:
         pdf.multi_cell(0, 4, "\n".join(text), new_x="LMARGIN", new_y="NEXT")
 
 
+def _grid(pdf: FPDF, widths: tuple[float, ...], rows: list[list[str]], wrap: int) -> None:
+    """A bordered table, first row bold on grey; only column `wrap` breaks lines.
+
+    Drawn with plain cells: fpdf2's table() line-breaks every cell and was the slowest part
+    of a page. Numbers are right-aligned, the wrapped (name) column left-aligned."""
+    scale = (pdf.w - pdf.l_margin - pdf.r_margin) / sum(widths)
+    cols = [w * scale for w in widths]
+    for n, row in enumerate(rows):
+        pdf.set_font(FONT, "B" if n == 0 else "", 8)
+        lines = pdf.multi_cell(cols[wrap] - 2, 4, row[wrap], dry_run=True, output="LINES")
+        text: list[str] = lines if isinstance(lines, list) else [row[wrap]]
+        height = 4 * max(1, len(text)) + 1
+        if pdf.will_page_break(height):
+            pdf.add_page()
+        x, y = pdf.l_margin, pdf.get_y()
+        for col, (width, value) in enumerate(zip(cols, row, strict=True)):
+            pdf.set_xy(x, y)
+            if n == 0:
+                pdf.set_fill_color(235, 235, 235)
+            pdf.rect(x, y, width, height, style="DF" if n == 0 else "D")
+            if col == wrap:
+                pdf.set_xy(x + 1, y + 0.5)
+                pdf.multi_cell(width - 2, 4, "\n".join(text), align="L")
+            else:
+                pdf.set_xy(x, y + 0.5)
+                pdf.cell(width - 1, 4, value, align="R")
+            x += width
+        pdf.set_xy(pdf.l_margin, y + height)
+
+
 def _lines(pdf: FPDF, v: View) -> None:
     _heading(pdf, "Pozycje")
-    headings = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
-    widths = (8, 62, 12, 14, 20, 14, 20, 22)
-    with pdf.table(col_widths=widths, headings_style=headings, text_align="RIGHT") as table:
-        table.row(["Lp.", "Nazwa", "J.m.", "Ilość", "Cena netto", "Stawka", "Netto", "Brutto"])
-        for line in v.invoice.lines:
-            table.row(
-                [
-                    str(line.no),
-                    line.name + (" (przed korektą)" if line.before_correction else ""),
-                    line.unit or "",
-                    str(line.quantity or ""),
-                    pl_money(line.unit_net or line.unit_gross),
-                    line.rate or "",
-                    pl_money(line.net),
-                    pl_money(line.gross),
-                ]
-            )
+    rows = [["Lp.", "Nazwa", "J.m.", "Ilość", "Cena netto", "Stawka", "Netto", "Brutto"]]
+    rows += [
+        [
+            str(line.no),
+            line.name + (" (przed korektą)" if line.before_correction else ""),
+            line.unit or "",
+            str(line.quantity or ""),
+            pl_money(line.unit_net or line.unit_gross),
+            line.rate or "",
+            pl_money(line.net),
+            pl_money(line.gross),
+        ]
+        for line in v.invoice.lines
+    ]
+    _grid(pdf, (8, 62, 12, 14, 20, 14, 20, 22), rows, wrap=1)
+    pdf.set_font(FONT, "", 8)
 
 
 def _totals(pdf: FPDF, v: View) -> None:
@@ -209,7 +238,9 @@ def _qr_codes(pdf: FPDF, v: View) -> None:
 def _qr(pdf: FPDF, link: str, x: float, y: float, size: float) -> None:
     """The QR code drawn as filled rectangles (one per run of dark modules in a row): vector,
     sharp at any zoom, and far cheaper than encoding and embedding a PNG."""
-    matrix = segno.make(link, error="m", micro=False).matrix
+    # A fixed mask: any of the eight is valid, and scoring all of them to pick one costs
+    # more than drawing the code.
+    matrix = segno.make(link, error="m", micro=False, mask=0).matrix
     module = size / (len(matrix) + 4)  # a quiet zone of two modules, as the PNG had
     pdf.set_fill_color(0, 0, 0)
     for row_no, row in enumerate(matrix):

@@ -1,0 +1,160 @@
+"""ksef-gateway vs a naive per-company loop with a third-party SDK, same load, side by side.
+
+    set -a && . .run/test/stack.env && set +a
+    .venv/bin/python benchmarks/ksef_gateway_vs_naive.py [--companies 200 --per-hour 20
+                                                         --speed 12 --hours 2]
+
+Runs, at the same time and each against its own simulator (production rate limits, the same
+seed, companies, arrival rate and clock speed): the gateway's scheduler as in
+`ksef_gateway_sync.py`, and `naive_sdk_sync.py`. For the gateway it also stops the arrivals at
+the end and reads every company's full list through the SDK (`naive_sdk_sync.py --truth`), so
+both sides report invoices missed (stored before end − 30 simulated minutes, never fetched)
+and duplicated. Freshness is measured from `permanentStorageDate` on both sides. Results:
+benchmarks/results/ksef_gateway_vs_naive.json.
+"""
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import ksef_gateway_sync as gwb
+import naive_sdk_sync as naive
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from chassis.db import open_pool
+from chassis.testing import create_database, drop_database
+from ksef_gateway.clock import ScaledClock
+from ksef_gateway.gateway import Gateway
+from ksef_gateway.main import DEFINITION
+from ksef_gateway.scheduler import Scheduler
+
+RESULTS = Path(__file__).parent / "results" / "ksef_gateway_vs_naive.json"
+
+
+async def fetched_rows(pool: Any, anchor: tuple[datetime, datetime], speed: float) -> list[Any]:
+    rows = await pool.fetch(
+        "SELECT created_at, payload->'data' AS d FROM outbox WHERE topic = 'invoice.fetched'"
+    )
+    sim0, db0 = anchor
+    out = []
+    for r in rows:
+        d = json.loads(r["d"]) if isinstance(r["d"], str) else r["d"]
+        at = sim0 + (r["created_at"] - db0) * speed
+        stored = datetime.fromisoformat(d["permanent_storage_date"])
+        out.append([d["company_nip"], d["ksef_number"], stored, (at - stored).total_seconds() / 60])
+    return out
+
+
+async def gateway(args: argparse.Namespace) -> dict[str, Any]:
+    sim = gwb.start_simulator(args)
+    dsn = await create_database(DEFINITION.migrations)
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    with tempfile.NamedTemporaryFile(suffix=".pem") as key_file:
+        key_file.write(key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+        key_file.flush()
+        settings = gwb.settings_for(dsn, args, Path(key_file.name))
+        pool = await open_pool(dsn, min_size=2, max_size=settings.db_pool_max, connect_timeout=15)
+        try:
+            async with httpx.AsyncClient() as http:
+                base = f"http://127.0.0.1:{args.port}"
+                start = datetime.fromisoformat(
+                    (await http.get(f"{base}/admin/clock")).json()["now"]
+                )
+                nips = [c["nip"] for c in (await http.get(f"{base}/admin/companies")).json()]
+            gw = Gateway.build(pool, settings, ScaledClock(args.speed, start))
+            await gwb.connect_companies(gw, nips, start - timedelta(minutes=1))
+            anchor = (gw.clock.now(), await pool.fetchval("SELECT clock_timestamp()"))
+            cpu0, sim_cpu0 = gwb.own_cpu(), gwb.cpu_seconds(sim.pid)
+            task = asyncio.create_task(Scheduler(gw).run())
+            await asyncio.sleep(args.hours * 3600 / args.speed)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            cpu, sim_cpu = gwb.own_cpu() - cpu0, gwb.cpu_seconds(sim.pid) - sim_cpu0
+            end = gw.clock.now()
+            result = await gwb.measure(gw, pool, anchor)
+            rows = await fetched_rows(pool, anchor, args.speed)
+            await gw.aclose()
+            truth = await asyncio.to_thread(naive.full_list, args.port, start.isoformat())
+        finally:
+            await pool.close()
+            await drop_database(dsn)
+            sim.terminate()
+            sim.wait(10)
+    cut = (end - timedelta(seconds=2 * naive.INTERVAL)).isoformat()
+    mine = [[n, k, s.isoformat()] for n, k, s, _ in rows]
+    fresh = [f for *_, f in rows]
+    return {
+        "invoices_fetched": len(rows),
+        "ksef_requests": result["ksef_requests"],
+        "requests_per_invoice": result["requests_per_invoice"],
+        "requests_by_group": result["requests_by_group"],
+        "freshness_simulated_minutes_p50": round(statistics.median(fresh), 2) if fresh else None,
+        "freshness_simulated_minutes_p99": naive.percentile(fresh, 0.99),
+        "http_429_received": result["http_429_received"],
+        **naive.compare(mine, truth, cut),
+        "client_cpu_seconds": round(cpu, 2),
+        "client_cpu_share_of_one_core": round(cpu / (args.hours * 3600 / args.speed), 3),
+        "simulator_cpu_seconds": round(sim_cpu, 2),
+        "sync_rounds": result["sync_rounds"],
+        "scheduler_concurrency": args.concurrency,
+    }
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [
+            sys.executable, str(Path(naive.__file__)), "--companies", str(args.companies),
+            "--per-hour", str(args.per_hour), "--speed", str(args.speed), "--hours",
+            str(args.hours), "--threads", str(args.threads), "--port", str(args.port + 1),
+            "--out", out.name,
+        ]  # fmt: skip
+        proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.DEVNULL)
+        gw = await gateway(args)
+        if await proc.wait() != 0:
+            raise SystemExit("the naive benchmark failed")
+        sdk = json.loads(await asyncio.to_thread(Path(out.name).read_text))
+    return {
+        "benchmark": "ksef_gateway_vs_naive",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": "x86_64, 2 cores shared with other work; both sides ran at the same time",
+        "companies": args.companies,
+        "arrivals_per_company_per_simulated_hour": args.per_hour,
+        "clock_speed": args.speed,
+        "simulated_hours": args.hours,
+        "rate_limits": "production (simulator default)",
+        "sync_interval_simulated_minutes": naive.INTERVAL / 60,
+        "ksef_gateway": gw,
+        "naive_sdk": sdk,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--companies", type=int, default=200)
+    parser.add_argument("--per-hour", type=float, default=20.0)
+    parser.add_argument("--speed", type=float, default=12.0)
+    parser.add_argument("--hours", type=float, default=2.0, help="simulated hours")
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--port", type=int, default=59394)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    wall0 = time.time()
+    result = asyncio.run(run(args))
+    result["wall_seconds"] = round(time.time() - wall0, 1)
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -139,11 +139,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--companies", type=int, default=200)
+    parser.add_argument("--companies", type=int, default=500)
     parser.add_argument("--per-hour", type=float, default=20.0)
-    parser.add_argument("--speed", type=float, default=12.0)
+    parser.add_argument("--speed", type=float, default=10.0)
     parser.add_argument("--hours", type=float, default=2.0, help="simulated hours")
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=59394)
     parser.add_argument("--out", type=Path, default=RESULTS)

@@ -1,6 +1,6 @@
 """Naive KSeF sync with a third-party SDK (`ksef-client`), the baseline for ksef-gateway.
 
-    .venv/bin/python benchmarks/naive_sdk_sync.py [--companies 200 --per-hour 20 --speed 12
+    .venv/bin/python benchmarks/naive_sdk_sync.py [--companies 500 --per-hour 20 --speed 10
                                                   --hours 2 --threads 8]
 
 What a typical integrator writes: N threads walk the companies in turn; per company and round
@@ -234,6 +234,8 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         while time.time() < end_wall:
             round_start = time.time()
             for nip in mine:
+                if time.time() >= end_wall:  # stop mid-pass too: a pass can overrun badly
+                    break
                 try:
                     company_round(s, clock, nip, states[nip])
                 except Exception as exc:  # an integrator logs it and goes on with the next
@@ -336,9 +338,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--companies", type=int, default=200)
+    parser.add_argument("--companies", type=int, default=500)
     parser.add_argument("--per-hour", type=float, default=20.0)
-    parser.add_argument("--speed", type=float, default=12.0)
+    parser.add_argument("--speed", type=float, default=10.0)
     parser.add_argument("--hours", type=float, default=2.0, help="simulated hours to run")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=59392)

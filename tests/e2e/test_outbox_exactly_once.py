@@ -125,7 +125,7 @@ async def test_every_event_has_its_effect_exactly_once_across_two_sigkills(stack
         effects = await taxes.fetchval(
             "SELECT count(*) FROM inbox WHERE consumer = 'taxes' AND event_type = 'org.created'"
             " AND effect = ANY($1::text[])",
-            [f"company {r['org_id']} added" for r in rows],
+            [f"tenancy: company {r['org_id']}" for r in rows],
         )
         assert effects == CLIENTS
     finally:

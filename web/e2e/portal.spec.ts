@@ -80,7 +80,7 @@ async function seed(): Promise<Seed> {
   return { office, companyA, companyB, clientEmail, category };
 }
 
-test("a client works through the portal from activation to file upload", async ({ page }) => {
+test("a client goes from activation through taxes, files, invoices and an inquiry to a bulk category", async ({ page }) => {
   test.setTimeout(420_000);
   const s = await seed();
 

@@ -11,13 +11,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 from uuid import UUID
 
 from chassis.db import Conn
+from chassis.runtime import Runtime
 from contracts import Envelope
 from contracts.auth import ClientLinked, ClientUnlinked, MembershipChanged, OrgCreated, UserCreated
 from invoices.config import Settings
@@ -41,6 +45,7 @@ class Intake:
         self._parser: Parser | None = None
         self._store: XmlStore | None = None
         self._store_ready = False
+        self._closed = False
 
     @property
     def parser(self) -> Parser:
@@ -71,8 +76,13 @@ class Intake:
             )
         except BrokenProcessPool as error:
             self.close()
-            self._parser = None
+            self._closed, self._parser = False, None
             raise ParserUnavailable("an invoice parser process died") from error
+        except RuntimeError as error:
+            if not self._closed:
+                raise
+            # the worker is stopping: leave the batch for redelivery
+            raise ParserUnavailable("the invoice parsers are shutting down") from error
 
     async def one(self, conn: Conn, event: Envelope[Any]) -> str:
         [effect] = await self.many(conn, [event])
@@ -84,8 +94,35 @@ class Intake:
         return [p.pid for p in processes.values() if p.pid is not None]
 
     def close(self) -> None:
+        self._closed = True
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            # Explicitly: spawned workers outlive a parent that exits without this.
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+_INTAKES: weakref.WeakKeyDictionary[Runtime, Intake] = weakref.WeakKeyDictionary()
+
+
+def intake_for(runtime: Runtime) -> Intake:
+    """The worker's one Intake (routes() may be built more than once per process)."""
+    if runtime not in _INTAKES:
+        settings: Settings = runtime.settings  # type: ignore[assignment]
+        _INTAKES[runtime] = Intake(settings)
+    return _INTAKES[runtime]
+
+
+def background(runtime: Runtime) -> Sequence[Callable[[], Awaitable[None]]]:
+    """A worker loop that only waits, so that stopping the worker (which cancels its
+    loops) shuts the parser processes down."""
+
+    async def close_on_stop() -> None:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            intake_for(runtime).close()
+
+    return [close_on_stop]
 
 
 async def sync_office(conn: Conn, company_id: UUID) -> str:

@@ -49,7 +49,7 @@ async def on_sync_completed(conn: Conn, event: Envelope[Any]) -> str:
 
 def routes(runtime: Runtime) -> Sequence[Route]:
     settings: Settings = runtime.settings  # type: ignore[assignment]
-    intake = consumers.Intake(settings)
+    intake = consumers.intake_for(runtime)
     return tenancy.routes(
         [
             BatchRoute(

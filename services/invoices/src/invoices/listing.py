@@ -59,7 +59,7 @@ DATE_SORTS = {"issue": "issue_date", "sale": "sale_date", "ksef": "ksef_date"}
 # A date filter on another date than the sort's: both grow together, so walking the sort's
 # index from its newest end may pass every row newer than the filter first. The walk gets
 # this many index entries; then the filter's range is read whole and sorted instead.
-PROBE_ROWS = 2000
+PROBE_ROWS = 500
 CORRELATED = {"issue_date", "sale_date", "ksef_date", "due_date"}
 
 # Only what a list row shows: no raw XML, no parsed document, no search text.
@@ -216,14 +216,25 @@ class Page:
 def page_sql(expr: str, where: Where, descending: bool, limit: int, *, fence: bool = False) -> str:
     """The page's rows ordered on the index alone, then joined to names (limit rows only).
 
-    `fence`: read every row in the date filter's range (its scope's date index) and sort
-    those, instead of walking the sort's index (`OFFSET 0` keeps the ORDER BY from reaching
-    into the subquery)."""
+    `fence`: sort the whole date range instead of walking the sort's index, in two steps:
+    the ids of the page first, from the date index alone where it carries the columns used
+    (an index-only scan; `OFFSET 0` keeps the ORDER BY out of the range scan), then only
+    those rows."""
     direction = "DESC" if descending else "ASC"
-    order = f"ORDER BY sort_value {direction}, i.id {direction} LIMIT {int(limit) + 1}"
-    filters = where.date_driven() if fence else where.sql()
-    rows = f"SELECT {INVOICE_COLUMNS}, {expr} AS sort_value FROM invoices i{filters}"
-    inner = f"SELECT * FROM ({rows} OFFSET 0) i {order}" if fence else f"{rows} {order}"
+    order = f"ORDER BY sort_value {direction}, i.id {direction}"
+    if fence:
+        ids = (
+            f"SELECT i.id FROM (SELECT i.id, {expr} AS sort_value FROM invoices i"
+            f"{where.date_driven()} OFFSET 0) i {order} LIMIT {int(limit) + 1}"
+        )
+        inner = (
+            f"SELECT {INVOICE_COLUMNS}, {expr} AS sort_value FROM invoices i WHERE i.id IN ({ids})"
+        )
+    else:
+        inner = (
+            f"SELECT {INVOICE_COLUMNS}, {expr} AS sort_value FROM invoices i{where.sql()}"
+            f" {order} LIMIT {int(limit) + 1}"
+        )
     return _named(inner, direction)
 
 

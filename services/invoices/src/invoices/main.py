@@ -6,6 +6,7 @@ from pathlib import Path
 
 from chassis.cli import run
 from chassis.runtime import ServiceDefinition
+from invoices import consumers
 from invoices.api import router
 from invoices.api_admin import router as admin_router
 from invoices.api_files import router as files_router
@@ -19,6 +20,7 @@ DEFINITION = ServiceDefinition(
     migrations=Path(__file__).resolve().parents[2] / "migrations",
     routers=lambda: [router, files_router, admin_router, issuing_router],
     routes=routes,
+    background=consumers.background,
     description="Faktury: lista, wyszukiwanie, obieg, wizualizacja i eksport.",
 )
 

@@ -14,7 +14,7 @@ interface Column {
 
 export const COLUMNS: Column[] = [
   { key: "invoice_number", label: "Numer" },
-  { key: "issue_date", label: "Data wystawienia" },
+  { key: "issue_date", label: "Data wystawienia", hideOnPhone: true },
   { key: "counterparty_name", label: "Kontrahent" },
   { key: "direction", label: "Rodzaj", hideOnPhone: true },
   { key: "net", label: "Netto", numeric: true, hideOnPhone: true },
@@ -110,8 +110,10 @@ export function InvoiceTable({
               <td>
                 <Link to={`/faktury/${r.id}${search}`}>{r.invoice_number || r.ksef_number}</Link>
                 {r.status === "failed" ? <StatusBadge tone="bad">błąd odczytu</StatusBadge> : null}
+                {/* phones: the date under the number instead of its own column */}
+                <small className="muted block show-phone">{formatDate(r.issue_date)}</small>
               </td>
-              <td>{formatDate(r.issue_date)}</td>
+              <td className="hide-phone">{formatDate(r.issue_date)}</td>
               <td>
                 <span className="cp-name">{r.counterparty_name ?? "—"}</span>
                 {r.counterparty_nip ? <small className="muted block">NIP {r.counterparty_nip}</small> : null}

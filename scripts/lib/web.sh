@@ -18,8 +18,9 @@ _web_deps_hash() { cat "$WEB_DIR/package.json" "$WEB_DIR/package-lock.json" | sh
 
 # every file that goes into the build, by content
 _web_sources_hash() {
-  (cd "$WEB_DIR" && find index.html vite.config.ts tsconfig.json package-lock.json src public \
-    -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+  # (public/ may not exist: find's complaint about it must not fail the pipeline)
+  (cd "$WEB_DIR" && { find index.html vite.config.ts tsconfig.json package-lock.json src public \
+    -type f -print0 2>/dev/null || true; } | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
 }
 
 ensure_web_deps() {

@@ -121,7 +121,7 @@ def conversation(api: httpx.Client, password: str) -> None:
     thread.raise_for_status()
     office_token, _ = login(api, ACCOUNTANT_EMAIL, password, "office")
     api.post(
-        f"/api/messaging/threads/{thread.json()['id']}/messages",
+        f"/api/messaging/threads/{thread.json()['thread']['id']}/messages",
         headers={"Authorization": f"Bearer {office_token}"},
         json={"body": "Dzień dobry, tak, termin płatności mija w piątek. Pozdrawiam, Anna."},
     ).raise_for_status()
@@ -149,24 +149,27 @@ def main() -> None:
     office.raise_for_status()
     office_nip = office.json()["nip"]
 
-    credential = api.get("/api/ksef-gateway/office/credential")
-    if credential.status_code in (404, 409):  # 404: office unknown yet; 409: no credential
-        cert, key = self_signed(office_nip, seal=True)
-        retry(
-            lambda: api.put(
-                "/api/ksef-gateway/office/credential",
-                json={"certificate_pem": cert, "private_key_pem": key},
-            ),
-            "registering the office certificate",
-        )
+    # Registered again on every run: the simulator keeps its state in memory, so after a
+    # restart it must meet the office's certificate anew.
+    cert, key = self_signed(office_nip, seal=True)
+    retry(
+        lambda: api.put(
+            "/api/ksef-gateway/office/credential",
+            json={"certificate_pem": cert, "private_key_pem": key},
+        ),
+        "registering the office certificate",
+    )
 
     clients = api.get("/api/auth/clients", params={"limit": 100})
     clients.raise_for_status()
     body = clients.json()
     items = body["items"] if isinstance(body, dict) else body
     for client in items:
-        if client["nip"] != UNGRANTED_NIP:
-            grant_office(sim, client["nip"], office_nip)
+        if client["nip"] == UNGRANTED_NIP:
+            # KSeF refuses the office here (no grant): the gateway shows "no permission".
+            api.put(f"/api/ksef-gateway/companies/{client['id']}/ksef/office", json={})
+            continue
+        grant_office(sim, client["nip"], office_nip)
         retry(
             lambda c=client: api.put(f"/api/ksef-gateway/companies/{c['id']}/ksef/office", json={}),
             f"central authorisation of {client['name']}",

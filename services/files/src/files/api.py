@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import contextlib
@@ -39,17 +38,6 @@ def _settings(app: FastAPI) -> Settings:
     return runtime.settings
 
 
-async def _sweep_forever(runtime: Runtime, store: ObjectStore, settings: Settings) -> None:
-    while True:
-        try:
-            await services.sweep(
-                runtime.pool, store, pending_seconds=settings.pending_upload_seconds
-            )
-        except Exception:  # noqa: BLE001 - a failed sweep is retried on the next round
-            log.exception("storage sweep failed")
-        await asyncio.sleep(settings.sweep_interval_seconds)
-
-
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Storage and scanner for the API; the bucket is created if missing."""
@@ -60,13 +48,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.files_scanner = make_scanner(
         settings.scanner, settings.clamd_address, settings.scan_timeout_seconds
     )
-    sweeper = asyncio.create_task(_sweep_forever(app.state.runtime, store, settings))
     try:
         yield
     finally:
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
         store.close()
 
 

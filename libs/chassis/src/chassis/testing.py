@@ -133,6 +133,30 @@ def kafka_bootstrap() -> str:
 
 
 @pytest.fixture
+def service_migrations() -> Path | None:
+    """A service's conftest overrides this with its migrations folder (`DEFINITION.migrations`)."""
+    pytest.fail(
+        "the `dsn` fixture needs a `service_migrations` fixture in the service's conftest",
+        pytrace=False,
+    )
+
+
+@pytest.fixture
+async def dsn(service_migrations: Path | None) -> AsyncIterator[str]:
+    """A fresh database with the chassis tables and the service's migrations, per test."""
+    dsn = await create_database(service_migrations)
+    yield dsn
+    await drop_database(dsn)
+
+
+@pytest.fixture
+async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await open_test_pool(dsn)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
 async def empty_database() -> AsyncIterator[str]:
     """A fresh database with only the chassis tables (outbox, inbox)."""
     dsn = await create_database(None)

@@ -18,9 +18,6 @@ from minio import Minio
 from chassis.cli import build_app
 from chassis.testing import (
     TokenFactory,
-    create_database,
-    drop_database,
-    open_test_pool,
     seed_org,
     stack_env,
 )
@@ -32,17 +29,8 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 
 
 @pytest.fixture
-async def dsn() -> AsyncIterator[str]:
-    dsn = await create_database(DEFINITION.migrations)
-    yield dsn
-    await drop_database(dsn)
-
-
-@pytest.fixture
-async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await open_test_pool(dsn)
-    yield pool
-    await pool.close()
+def service_migrations() -> Path | None:
+    return DEFINITION.migrations
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from faststream.kafka import KafkaBroker
 
 from chassis import tenancy
 from chassis.kafka import EventConsumer
-from chassis.testing import create_database, drop_database, open_test_pool, stack_env
+from chassis.testing import stack_env
 from contracts import new_envelope
 from contracts.auth import MembershipChanged, OrgKind
 from messaging.config import Settings
@@ -32,17 +32,8 @@ PUBLIC_URL = "https://rachmistrz.example"
 
 
 @pytest.fixture
-async def dsn() -> AsyncIterator[str]:
-    dsn = await create_database(DEFINITION.migrations)
-    yield dsn
-    await drop_database(dsn)
-
-
-@pytest.fixture
-async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await open_test_pool(dsn)
-    yield pool
-    await pool.close()
+def service_migrations() -> Path | None:
+    return DEFINITION.migrations
 
 
 def make_settings(dsn: str, public_key_file: Path, **overrides: Any) -> Settings:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,6 +25,7 @@ from chassis.http import ReadinessCheck, create_app
 from chassis.kafka import check_kafka, topics_of
 from chassis.logs import configure_logging, get_logger
 from chassis.migrations import CHASSIS_MIGRATIONS, apply_migrations
+from chassis.revocation import RevocationList
 from chassis.runtime import Runtime, ServiceDefinition
 from chassis.settings import ServiceSettings, fail_fast, load_settings
 from chassis.tokens import TokenVerifier
@@ -37,15 +39,27 @@ def build_app(
 ) -> FastAPI:
     runtime = Runtime(definition, settings)
 
+    revocations = RevocationList()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.open_database()
+        refresher = None
+        if api:
+            await revocations.refresh(runtime.pool)
+            refresher = asyncio.create_task(
+                revocations.run(runtime.pool, settings.revocation_refresh_seconds)
+            )
         if worker:
             await runtime.start_worker()
         log.info("started", api=api, worker=worker)
         try:
             yield
         finally:
+            if refresher is not None:
+                refresher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refresher
             await runtime.stop()
 
     checks: list[tuple[str, ReadinessCheck]] = [("database", runtime.check_database)]
@@ -62,6 +76,7 @@ def build_app(
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier.from_settings(settings)
+    app.state.revocations = revocations
     return app
 
 

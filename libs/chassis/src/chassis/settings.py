@@ -36,6 +36,8 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     kafka_group_id: str | None = None
     startup_timeout_seconds: float = Field(default=15.0, gt=0)
+    # How often an API process rereads the suspended/removed memberships (chassis.revocation).
+    revocation_refresh_seconds: float = Field(default=2.0, gt=0)
 
     @model_validator(mode="after")
     def _token_keys_known(self) -> Self:

@@ -20,6 +20,7 @@ from chassis.db import Conn
 from chassis.errors import NotFound
 from chassis.inbox import EffectHandler
 from chassis.kafka import Route
+from chassis.revocation import on_membership_changed
 from chassis.tokens import Principal
 from contracts import Envelope
 from contracts.auth import (
@@ -192,6 +193,7 @@ READ_MODEL: dict[str, EffectHandler] = {
     "org.client.linked": on_client_linked,
     "org.client.unlinked": on_client_unlinked,
     "org.assignment.changed": on_assignment_changed,
+    "user.membership.changed": on_membership_changed,
 }
 
 

@@ -18,6 +18,7 @@ import jwt
 from fastapi import Depends, Request
 
 from chassis.errors import Forbidden, Unauthenticated
+from chassis.revocation import MembershipRevoked
 
 ALGORITHM = "ES256"
 
@@ -127,7 +128,11 @@ async def current_principal(request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated()
     verifier: TokenVerifier = request.app.state.token_verifier
-    return await verifier.verify(token)
+    principal = await verifier.verify(token)
+    revocations = getattr(request.app.state, "revocations", None)
+    if revocations is not None and revocations.is_revoked(principal.user_id, principal.org_id):
+        raise MembershipRevoked()
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -155,3 +155,26 @@ async def test_office_staff_and_client_people_activate_invite_and_choose_context
         assert (await portal.call("GET", "/me", switched["access_token"]))[
             "pending_invitations"
         ] == []
+
+        # Suspension ends the member's access in every service at once, not when the
+        # (locally verified) access token expires; lifting it restores access.
+        staff_token = (await portal.login(staff, org_id=office["org"]["id"]))["access_token"]
+        staff_id = jwt.decode(staff_token, options={"verify_signature": False})["sub"]
+        invoices = f"{stack.gateway}/api/invoices/invoices"
+        bearer = {"Authorization": f"Bearer {staff_token}"}
+        first = await http.get(invoices, headers=bearer)
+        assert first.status_code == 200, first.text
+        await portal.call("PUT", f"/members/{staff_id}/suspension", admin)
+        assert await _status_soon(http, invoices, bearer, 401) == "membership_revoked"
+        await portal.call("DELETE", f"/members/{staff_id}/suspension", admin)
+        assert await _status_soon(http, invoices, bearer, 200) is None
+
+
+async def _status_soon(
+    http: httpx.AsyncClient, url: str, headers: dict[str, str], expected: int
+) -> str | None:
+    """The services learn of the change through Kafka; the error code once `expected` came."""
+    async with asyncio.timeout(60):
+        while (response := await http.get(url, headers=headers)).status_code != expected:
+            await asyncio.sleep(0.3)
+    return response.json()["error"]["code"] if expected >= 400 else None

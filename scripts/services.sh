@@ -62,9 +62,10 @@ service_env() {
         "MINIO_ENDPOINT=$MINIO_ENDPOINT" "MINIO_ACCESS_KEY=$MINIO_ACCESS_KEY" \
         "MINIO_SECRET_KEY=$MINIO_SECRET_KEY" ;;
     invoices)
-      # reads the gateway's claim checks of large invoices
+      # reads the gateway's claim checks of large invoices; seals companies' Offline keys
       printf '%s\n' "MINIO_ENDPOINT=$MINIO_ENDPOINT" "MINIO_ACCESS_KEY=$MINIO_ACCESS_KEY" \
-        "MINIO_SECRET_KEY=$MINIO_SECRET_KEY" ;;
+        "MINIO_SECRET_KEY=$MINIO_SECRET_KEY" \
+        "OFFLINE_KEY_SECRET=$(secret INVOICES_OFFLINE_KEY_SECRET 32)" ;;
     messaging) printf '%s\n' "SMTP_HOST=$SMTP_HOST" "SMTP_PORT=$SMTP_PORT" \
       "PUBLIC_URL=$GATEWAY_URL" "FILES_URL=http://127.0.0.1:$(service_port files)" ;;
     files)

@@ -3,8 +3,10 @@
 1. A client company of an office issues an invoice: invoices publishes invoice.send.requested,
    the gateway sends it in an online session, invoices gets the KSeF number and the UPO; the
    buyer (another client of the office) then receives the same invoice through its sync.
-2. With the simulator unavailable, invoices are issued offline (offline24, QR code II), and
-   reach KSeF after recovery exactly once, even though the gateway is SIGKILLed meanwhile.
+2. With the simulator unavailable, invoices go offline by themselves (the gateway hands back
+   the one sent before it noticed; later ones are issued offline at once; offline24 as
+   chosen), with QR code II and the deadlines shown, and reach KSeF after recovery exactly
+   once, even though the gateway is SIGKILLed meanwhile.
 
 Needs the gateway's sending side (invoice.send.requested) to be deployed.
 """
@@ -133,7 +135,11 @@ class Issuing:
         url = f"{self.invoices}/issuing/invoices/{invoice_id}"
         async with asyncio.timeout(ACCEPTED_WITHIN):
             while True:
-                got: dict[str, Any] = (await self.http.get(url, headers=self.owner)).json()
+                resp = await self.http.get(url, headers=self.owner)
+                if resp.status_code != 200:  # a service restarting (the stack is shared)
+                    await asyncio.sleep(1)
+                    continue
+                got: dict[str, Any] = resp.json()
                 assert got["status"] != "rejected", (got["error_message"], got["errors"])
                 if got["status"] == "accepted":
                     return got
@@ -219,7 +225,20 @@ async def test_issued_invoice_gets_ksef_number_upo_and_reaches_the_buyer(stack: 
                 await asyncio.sleep(3)
 
 
-async def test_offline_invoices_reach_ksef_once_after_an_outage_and_a_gateway_kill(
+async def wait_for(
+    http: httpx.AsyncClient, url: str, headers: dict[str, str], done: Any
+) -> dict[str, Any]:
+    """GET `url` until `done(body)`; the body."""
+    async with asyncio.timeout(ACCEPTED_WITHIN):
+        while True:
+            resp = await http.get(url, headers=headers)
+            body: dict[str, Any] = resp.json() if resp.status_code == 200 else {}
+            if body and done(body):
+                return body
+            await asyncio.sleep(0.5)
+
+
+async def test_in_an_outage_invoices_go_offline_by_themselves_and_reach_ksef_once(
     stack: Stack,
 ) -> None:
     async with httpx.AsyncClient(timeout=120) as http:
@@ -232,21 +251,49 @@ async def test_offline_invoices_reach_ksef_once_after_an_outage_and_a_gateway_ki
             headers=s.owner,
         )
         assert r.status_code == 200, r.text
-        await http.post(
-            f"{s.sim}/admin/faults", json={"mode": "unavailable", "durationSeconds": 60}
-        )
+        detail = f"{s.invoices}/issuing/invoices"
+        queue_url = f"{s.invoices}/issuing/queue"
+        await http.post(f"{s.sim}/admin/faults", json={"mode": "unavailable"})
         try:
-            ids = [await s.issue(f"OFF/{uuid4().hex[:8]}", mode="offline24") for _ in range(3)]
-            queue = (await http.get(f"{s.invoices}/issuing/queue", headers=s.owner)).json()
+            # Sent online before anyone noticed: the gateway hands it back, invoices issues
+            # it offline by itself (no offline24 chosen).
+            early = await s.issue(f"AUTO/{uuid4().hex[:8]}")
+            ksef = (await wait_for(http, queue_url, s.owner, lambda b: b["ksef"]["status"]
+                                   == "unavailable"))["ksef"]  # fmt: skip
+            assert ksef["mode"] == "offline"
+            # Sent while KSeF is known to be down: offline at once; offline24 as chosen.
+            late = await s.issue(f"AUTO/{uuid4().hex[:8]}")
+            chosen = await s.issue(f"OFF/{uuid4().hex[:8]}", mode="offline24")
+            got = (await http.get(f"{detail}/{late}", headers=s.owner)).json()
+            assert (got["status"], got["offline_mode"], got["offline_qr"]) == (
+                "offline", "offline", True,
+            )  # fmt: skip
+            assert got["offline_deadline"] is None  # unknown while the outage lasts
+            assert got["deadline_label"].startswith("nieznany")
+            got = await wait_for(
+                http, f"{detail}/{early}", s.owner, lambda b: b["status"] == "offline"
+            )
+            assert (got["offline_mode"], got["offline_qr"]) == ("offline", True)
+            pdf = await http.get(f"{detail}/{early}/pdf", headers=s.owner)
+            assert pdf.content[:5] == b"%PDF-"
+            queue = (await http.get(queue_url, headers=s.owner)).json()
             waiting = {i["id"]: i for i in queue["items"]}
-            assert all(waiting[i]["offline_deadline"] for i in ids)
+            assert waiting[chosen]["offline_mode_label"] == "offline24 (wybór wystawcy)"
+            assert waiting[chosen]["deadline_label"].startswith("do ")
             await asyncio.sleep(2)
             stack.kill("ksef-gateway")
             stack.script("services.sh", "up", "ksef-gateway")
         finally:
             await http.delete(f"{s.sim}/admin/faults")
+        ids = [early, late, chosen]
         numbers = [(await s.wait_accepted(i))["ksef_number"] for i in ids]
         assert len(set(numbers)) == 3
+        # KSeF is back: the outage's invoices now have their deadline (next business day).
+        for invoice in (early, late):
+            got = await wait_for(
+                http, f"{detail}/{invoice}", s.owner, lambda b: b["offline_deadline"] is not None
+            )
+            assert got["offline"] is True
         seen = await sent_events(stack.env["KAFKA_BOOTSTRAP_SERVERS"], set(ids))
         # Redelivered events are allowed; a second KSeF number for one invoice is not.
         assert {i: set(n) for i, n in seen.items()} == {

@@ -88,6 +88,18 @@ class Sending:
                     return company
                 await asyncio.sleep(0.5)  # until org.created reached the gateway
 
+    async def wait_availability(self, status: str) -> dict[str, object]:
+        """The gateway's view of KSeF (Latarnia + its own requests) once it is `status`."""
+        token = self.stack.token(uuid4(), uuid4(), org_kind="company", role="owner")
+        headers = {"Authorization": f"Bearer {token}"}
+        async with asyncio.timeout(120):
+            while True:
+                resp = await self.http.get(f"{self.api}/ksef/availability", headers=headers)
+                body: dict[str, object] = resp.json() if resp.status_code == 200 else {}
+                if body.get("status") == status:
+                    return body
+                await asyncio.sleep(0.5)
+
     async def send(self, company: UUID, nip: str, buyer: str, *, offline: bool = False) -> str:
         self.count += 1
         xml = invoice_xml(nip, buyer, f"E2E{uuid4().hex[:8]}", TODAY)
@@ -144,19 +156,22 @@ async def test_invoices_reach_ksef_once_through_an_outage_and_a_gateway_kill(
                     await s.send(companies[1], nips[1], nips[2], offline=True),
                     await s.send(companies[2], nips[2], nips[1]),
                 }
-                # The gateway met the outage (later sends wait out its Retry-After).
-                async with asyncio.timeout(120):
-                    while not await db.fetchval(
-                        "SELECT count(*) FROM send_queue WHERE invoice_id = ANY($1::uuid[])"
-                        " AND last_error = 'ksef_unavailable' AND state = 'queued'",
-                        list(waiting),
-                    ):
-                        await asyncio.sleep(0.2)
+                # The gateway met the outage and announces it (ksef.availability.changed; its
+                # API shows it). The invoices wait: a send either met the 503 itself or waits
+                # out the Retry-After another request got, whichever came first.
+                down = await s.wait_availability("unavailable")
+                assert down["mode"] == "offline"
                 assert await outcomes(s.bootstrap, "invoice.sent", waiting) == Counter()
+                open_states = await db.fetch(
+                    "SELECT state FROM send_queue WHERE invoice_id = ANY($1::uuid[])",
+                    list(waiting),
+                )
+                assert {r["state"] for r in open_states} <= {"queued", "sending"}
             finally:
                 await http.delete(f"{s.sim}/admin/faults")
             seen = await s.wait_sent(waiting)
             assert set(seen.values()) == {1}
+            await s.wait_availability("available")
 
             # SIGKILL while a batch is being sent: after the restart each goes exactly once.
             batch = {await s.send(companies[0], nips[0], nips[1]) for _ in range(12)}

@@ -21,6 +21,12 @@ class InvoiceSendRequested(EventData):
     invoice_hash: str = Field(description="SHA-256 of `xml` (UTF-8), base64.")
     offline: bool = Field(default=False, description="Issued offline; send when KSeF answers.")
     offline_deadline: str | None = Field(default=None, description="ISO date it must reach KSeF.")
+    offline_fallback: bool = Field(
+        default=False,
+        description="The issuer can issue it offline (has an Offline certificate): when KSeF is"
+        " unavailable the gateway hands an online invoice back (`invoice.send.failed`, code"
+        " `ksef_unavailable`) instead of holding it until KSeF answers.",
+    )
     requested_by: UUID
     on_behalf_office_id: UUID | None = None
 

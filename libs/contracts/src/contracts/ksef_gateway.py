@@ -117,6 +117,37 @@ class KsefSyncCompleted(EventData):
     error: str | None = Field(default=None, description="Error code when the round failed.")
 
 
+class KsefStatus(StrEnum):
+    available = "available"
+    unavailable = "unavailable"
+
+
+class OfflineMode(StrEnum):
+    """How invoices are issued while KSeF is unavailable (KSEF-NOTES §10)."""
+
+    offline = "offline"  # KSeF unavailable (art. 106nh): next business day after it ends
+    awaryjny = "awaryjny"  # announced failure (art. 106nf): 7 business days after it ends
+    total = "total"  # total failure: no obligation to send, no QR codes
+
+
+class KsefAvailabilityChanged(EventData):
+    """KSeF became unavailable or available again, as the gateway sees it: the Latarnia status
+    service combined with the outcome of its own requests. Keyed by the constant `ksef`."""
+
+    status: KsefStatus
+    mode: OfflineMode | None = Field(
+        default=None, description="While unavailable: the offline mode invoices fall under."
+    )
+    since: datetime = Field(description="When this status began (for `available`: the end).")
+    until: datetime | None = Field(default=None, description="Announced end, when known.")
+    message: str = Field(description="Explanation for the user, in Polish.")
+    source: str = Field(
+        description="`latarnia` (announced by the status service) or `observed` (KSeF failed"
+        " to answer the gateway's requests).",
+        examples=["latarnia"],
+    )
+
+
 INVOICE_FETCHED = register(
     EventSpec("invoice.fetched", 1, InvoiceFetched, InvoiceFetched.__doc__ or "")
 )
@@ -134,4 +165,12 @@ AUTHORIZATION_CHANGED = register(
 )
 SYNC_COMPLETED = register(
     EventSpec("ksef.sync.completed", 1, KsefSyncCompleted, KsefSyncCompleted.__doc__ or "")
+)
+AVAILABILITY_CHANGED = register(
+    EventSpec(
+        "ksef.availability.changed",
+        1,
+        KsefAvailabilityChanged,
+        KsefAvailabilityChanged.__doc__ or "",
+    )
 )

@@ -27,6 +27,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec("inquiry.requested", 6, "A user asked the office about some invoices."),
     TopicSpec("ksef.authorization.changed", 6, "A company's KSeF authorisation changed."),
     TopicSpec("ksef.sync.completed", 6, "One sync round of a company finished."),
+    TopicSpec("ksef.availability.changed", 1, "KSeF became unavailable or available again."),
     TopicSpec("tax.item.created", 6, "The office entered a tax or fee item."),
     TopicSpec("tax.item.due", 6, "A tax or fee item is due soon or overdue."),
     TopicSpec("message.posted", 6, "A message was posted in a thread."),

@@ -16,6 +16,8 @@ from invoices import consumers
 from invoices.config import Settings
 from invoices.intake_store import ingest_many, make_parser
 from invoices.issuing import handlers as issuing
+from invoices.issuing import outage
+from invoices.issuing.offline import Signing
 from invoices.storage import XmlStore
 
 
@@ -65,6 +67,7 @@ def routes(runtime: Runtime) -> Sequence[Route]:
             Route("user.membership.changed", {1: consumers.on_membership_changed}),
             Route("ksef.sync.completed", {1: on_sync_completed}),
             Route("invoice.sent", {1: issuing.on_invoice_sent}),
-            Route("invoice.send.failed", {1: issuing.on_invoice_send_failed}),
+            Route("invoice.send.failed", {1: outage.on_send_failed(Signing.of(settings))}),
+            Route("ksef.availability.changed", {1: outage.on_availability_changed}),
         ]
     )

@@ -12,11 +12,12 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response, status
 from chassis.errors import InvalidInput
 from chassis.tenancy import accessible_companies
 from chassis.tokens import CurrentPrincipal
-from ksef_gateway import credentials, office
+from ksef_gateway import availability_monitor, credentials, office
 from ksef_gateway import repository as repo
 from ksef_gateway import sync_repository as srepo
 from ksef_gateway.api_models import (
     AuthorizationPublic,
+    AvailabilityPublic,
     CertificateIn,
     CompanyKsefPublic,
     EnrollIn,
@@ -69,6 +70,19 @@ async def _company_view(
         authorization=AuthorizationPublic.of(auth) if auth else None,
         sync=[SyncStatus.of(c) for c in checkpoints],
     )
+
+
+@router.get("/ksef/availability")
+async def ksef_availability(principal: CurrentPrincipal, gw: Gw) -> AvailabilityPublic:
+    """Is KSeF available now; when not, the offline mode invoices are issued in (any user)."""
+    async with gw.pool.acquire() as conn:
+        row = await availability_monitor.current(conn)
+    if row is None:  # the worker has not looked yet
+        now = gw.clock.now()
+        return AvailabilityPublic(
+            status="available", source="observed", since=now, message="KSeF działa."
+        )
+    return AvailabilityPublic(**dict(row))
 
 
 @router.get("/companies/{company_id}/ksef")

@@ -118,3 +118,15 @@ class OfficeCredentialPublic(BaseModel):
 
 class SyncRequested(BaseModel):
     queued: int = Field(description="Subject types queued ahead of the schedule.")
+
+
+class AvailabilityPublic(BaseModel):
+    """KSeF's availability as the gateway last saw it (Latarnia + its own requests)."""
+
+    status: str = Field(examples=["available", "unavailable"])
+    mode: str | None = Field(default=None, examples=["offline", "awaryjny", "total"])
+    source: str = Field(examples=["latarnia", "observed"])
+    since: datetime
+    until: datetime | None = None
+    message: str
+    checked_at: datetime | None = None

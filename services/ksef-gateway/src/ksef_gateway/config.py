@@ -38,6 +38,13 @@ class Settings(ServiceSettings):
     send_retry_seconds: float = Field(default=30.0, gt=0)
     # An online session unused this long (nothing queued for it) is closed.
     send_session_idle_seconds: float = Field(default=60.0, gt=0)
+    # Latarnia, KSeF's status service; None: derived from KSEF_BASE_URL (the simulator serves it
+    # beside /v2); empty: not asked (the gateway's own requests still decide availability).
+    ksef_status_url: str | None = None
+    ksef_status_poll_seconds: float = Field(default=30.0, gt=0)
+    # Consecutive failed KSeF requests (5xx, timeouts, no connection) that mean "unavailable";
+    # a 503 with Retry-After (maintenance) counts at once.
+    ksef_unavailable_after_failures: int = Field(default=3, ge=1, le=1000)
     # MinIO (S3 API) for claim checks of invoices too large to travel inline in Kafka.
     minio_endpoint: str = Field(min_length=1, description="e.g. http://minio:9000")
     minio_access_key: str = Field(min_length=1)

@@ -11,6 +11,7 @@ from chassis.db import Conn
 from contracts import new_envelope
 from contracts.ksef_gateway import (
     AUTHORIZATION_CHANGED,
+    AVAILABILITY_CHANGED,
     INVOICE_FETCHED,
     INVOICE_SEND_FAILED,
     INVOICE_SENT,
@@ -19,6 +20,7 @@ from contracts.ksef_gateway import (
     InvoiceSendFailed,
     InvoiceSent,
     KsefAuthorizationChanged,
+    KsefAvailabilityChanged,
     KsefSyncCompleted,
     SendError,
 )
@@ -154,3 +156,11 @@ async def invoice_send_failed(
         org_id=company_id,
     )
     await outbox.add(conn, envelope, key=str(company_id))
+
+
+async def availability_changed(conn: Conn, data: KsefAvailabilityChanged) -> None:
+    """One key for every change, so consumers see them in order (a single partition)."""
+    envelope = new_envelope(
+        AVAILABILITY_CHANGED.event_type, AVAILABILITY_CHANGED.version, data, producer=PRODUCER
+    )
+    await outbox.add(conn, envelope, key="ksef")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from ksef_gateway.availability import Health
 from ksef_gateway.clock import Clock, ScaledClock
 from ksef_gateway.config import Settings
 from ksef_gateway.governor import RateGovernor
@@ -44,7 +45,10 @@ class Gateway:
             clock=clock,
             governor=governor,
             ksef=KsefClient(
-                settings.ksef_base_url, governor, timeout=settings.ksef_timeout_seconds
+                settings.ksef_base_url,
+                governor,
+                timeout=settings.ksef_timeout_seconds,
+                health=Health(settings.ksef_unavailable_after_failures),
             ),
             store=store or MinioStore(settings),
         )

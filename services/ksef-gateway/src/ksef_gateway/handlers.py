@@ -67,6 +67,7 @@ async def on_invoice_send_requested(conn: Conn, event: Envelope[Any]) -> str:
         offline=data.offline,
         offline_deadline=data.offline_deadline,
         requested_by=data.requested_by,
+        offline_fallback=data.offline_fallback,
     )
     return f"ksef: invoice {data.invoice_id} {state}"
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from ksef_gateway.availability import Health
 from ksef_gateway.crypto import ExportKey, MfKey, pick_key
 from ksef_gateway.governor import EVERYTHING, RateGovernor
 
@@ -93,8 +94,10 @@ class KsefClient:
         *,
         timeout: float = 30.0,
         http: httpx.AsyncClient | None = None,
+        health: Health | None = None,
     ) -> None:
         self._base = base_url.rstrip("/")
+        self.health = health or Health()
         self._governor = governor
         self._http = http or httpx.AsyncClient(timeout=timeout)
         self._keys: tuple[float, list[MfKey]] | None = None
@@ -120,7 +123,12 @@ class KsefClient:
         try:
             resp = await self._http.request(method, self._base + path, headers=headers, **kwargs)
         except (httpx.TimeoutException, httpx.TransportError) as error:
+            self.health.failed(retry_after=False)
             raise KsefUnavailable(0, type(error).__name__, str(error) or "timeout") from error
+        if resp.status_code < 500:
+            self.health.ok()  # KSeF answered (even a 4xx is an answer)
+        else:
+            self.health.failed(retry_after="retry-after" in resp.headers)
         if resp.status_code == 429:
             wait = _retry_after(resp, 60.0)
             await self._governor.block(context, group, wait, too_many=True)

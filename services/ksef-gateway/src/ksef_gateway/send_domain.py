@@ -51,6 +51,7 @@ class SendItem:
     xml: str
     invoice_hash: str
     offline: bool
+    offline_fallback: bool
     state: str
     attempts: int
     session_ref: str | None

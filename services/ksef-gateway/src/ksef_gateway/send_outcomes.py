@@ -40,6 +40,30 @@ async def fail(
     log.info("invoice refused", invoice_id=str(item.invoice_id), code=code)
 
 
+UNAVAILABLE = SendError(code="ksef_unavailable", description="KSeF is unavailable.")
+HANDED_BACK = "KSeF jest niedostępny: faktura zostanie wystawiona w trybie offline."
+
+
+async def hand_back(gw: Gateway, owner: str, items: list[SendItem]) -> list[SendItem]:
+    """Online invoices whose issuer can go offline return to `invoices` (which issues them
+    offline and asks again, `offlineMode` true); returns the items that stay queued."""
+    kept = []
+    for item in items:
+        if not item.offline_fallback or item.offline:
+            kept.append(item)
+            continue
+        async with gw.pool.acquire() as conn, conn.transaction():
+            if await qrepo.hand_back(conn, item.invoice_id, owner, gw.clock.now()):
+                await events.invoice_send_failed(
+                    conn, item.company_id, item.invoice_id, [UNAVAILABLE], HANDED_BACK,
+                    retryable=True,
+                )  # fmt: skip
+                log.info("invoice handed back for offline issuing", invoice_id=str(item.invoice_id))
+            else:
+                kept.append(item)
+    return kept
+
+
 async def postpone(gw: Gateway, owner: str, items: list[SendItem], wait: float, why: str) -> None:
     at = gw.clock.now() + timedelta(seconds=wait)
     async with gw.pool.acquire() as conn:

@@ -14,7 +14,7 @@ NOTIFY_CHANNEL = "ksef_send"
 OPEN_STATES = ("queued", "sending", "submitted")
 _COLUMNS = (
     "invoice_id, company_id, company_nip, on_behalf_office_id, context_key, xml, invoice_hash,"
-    " offline, state, attempts, session_ref, invoice_ref, requested_at"
+    " offline, offline_fallback, state, attempts, session_ref, invoice_ref, requested_at"
 )
 
 
@@ -35,17 +35,19 @@ async def enqueue(
     offline: bool,
     offline_deadline: str | None,
     requested_by: UUID,
+    offline_fallback: bool = False,
 ) -> str:
     """Queue the invoice; a failed one asked again is queued anew. Returns the row's state."""
     state: str = await conn.fetchval(
         "INSERT INTO send_queue (invoice_id, company_id, company_nip, on_behalf_office_id,"
-        " context_key, xml, invoice_hash, offline, offline_deadline, requested_by)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " context_key, xml, invoice_hash, offline, offline_deadline, requested_by,"
+        " offline_fallback) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         " ON CONFLICT (invoice_id) DO UPDATE SET company_nip = EXCLUDED.company_nip,"
         " on_behalf_office_id = EXCLUDED.on_behalf_office_id,"
         " context_key = EXCLUDED.context_key, xml = EXCLUDED.xml,"
         " invoice_hash = EXCLUDED.invoice_hash, offline = EXCLUDED.offline,"
         " offline_deadline = EXCLUDED.offline_deadline, requested_by = EXCLUDED.requested_by,"
+        " offline_fallback = EXCLUDED.offline_fallback,"
         " requested_at = now(), state = 'queued', attempts = 0, next_attempt_at = now(),"
         " last_error = NULL, session_ref = NULL, invoice_ref = NULL, finished_at = NULL"
         " WHERE send_queue.state = 'failed' AND send_queue.company_id = EXCLUDED.company_id"
@@ -60,6 +62,7 @@ async def enqueue(
         offline,
         offline_deadline,
         requested_by,
+        offline_fallback,
     )
     if state is None:  # already queued, in flight or sent: the request changes nothing
         current: str = await conn.fetchval(
@@ -148,6 +151,32 @@ async def finish(
         list(OPEN_STATES),
     )
     return result.endswith(" 1")
+
+
+async def hand_back(conn: Conn, invoice_id: UUID, owner: str, now: datetime) -> bool:
+    """KSeF is unavailable and the issuer can go offline: end an online item that was never
+    posted (`queued`), so `invoices` issues it offline and asks again; False otherwise."""
+    result: str = await conn.execute(
+        "UPDATE send_queue SET state = 'failed', finished_at = $3, last_error = 'ksef_unavailable',"
+        " lease_owner = NULL, lease_until = NULL WHERE invoice_id = $1 AND lease_owner = $2"
+        " AND state = 'queued' AND offline_fallback AND NOT offline",
+        invoice_id,
+        owner,
+        now,
+    )
+    return result.endswith(" 1")
+
+
+async def due_now(conn: Conn, now: datetime) -> int:
+    """KSeF is back: every open item waiting out a backoff is due now (the loop is woken)."""
+    result: str = await conn.execute(
+        "UPDATE send_queue SET next_attempt_at = $1 WHERE state = ANY($2::text[])"
+        " AND next_attempt_at > $1",
+        now,
+        list(OPEN_STATES),
+    )
+    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+    return int(result.split()[-1])
 
 
 async def pending_in(conn: Conn, context_key: str) -> int:

@@ -81,12 +81,18 @@ async def process(gw: Gateway, owner: str, items: list[SendItem]) -> None:
             await sessions.forget(gw, sender.session_key)
         await outcomes.postpone(gw, owner, pending, base, "unauthorized")
     except BudgetExhausted as exhausted:
-        await outcomes.postpone(gw, owner, pending, exhausted.wait, "rate_budget")
+        if gw.ksef.health.down:  # held back by KSeF's own Retry-After: it is down
+            pending = await outcomes.hand_back(gw, owner, pending)
+        if pending:
+            await outcomes.postpone(gw, owner, pending, exhausted.wait, "rate_budget")
     except RateLimited as limited:
         await outcomes.postpone(gw, owner, pending, limited.retry_after, "rate_limited")
     except KsefUnavailable:
-        wait = backoff(pending[0].attempts + 1, base).total_seconds()
-        await outcomes.postpone(gw, owner, pending, wait, "ksef_unavailable")
+        if gw.ksef.health.down:
+            pending = await outcomes.hand_back(gw, owner, pending)
+        if pending:
+            wait = backoff(pending[0].attempts + 1, base).total_seconds()
+            await outcomes.postpone(gw, owner, pending, wait, "ksef_unavailable")
     except KsefError as error:
         await _protocol_error(gw, owner, pending, error)
 

@@ -1,4 +1,5 @@
-"""The worker's long-running loops (chassis `background`): sync scheduler and send queue.
+"""The worker's long-running loops (chassis `background`): sync scheduler, send queue and the
+KSeF availability monitor.
 
 Both run only in `worker`/`all` processes; the API wakes them through PostgreSQL NOTIFY, so
 separate api and worker deployments work. One gateway (HTTP client, governor) serves both.
@@ -10,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 from chassis.runtime import Runtime
+from ksef_gateway.availability_monitor import AvailabilityMonitor
 from ksef_gateway.config import Settings
 from ksef_gateway.gateway import Gateway
 from ksef_gateway.scheduler import Scheduler
@@ -24,6 +26,7 @@ async def run_loops(gw: Gateway) -> None:
                 group.create_task(Scheduler(gw).run(), name="ksef-scheduler")
             if gw.settings.send_enabled:
                 group.create_task(SendLoop(gw).run(), name="ksef-send")
+            group.create_task(AvailabilityMonitor(gw).run(), name="ksef-availability")
             group.create_task(asyncio.Event().wait(), name="keep-alive")
     finally:
         await gw.aclose()

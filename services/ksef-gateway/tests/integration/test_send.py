@@ -43,6 +43,8 @@ async def request_send(
     invoice_id: UUID | None = None,
     office: UUID | None = None,
     digest: str | None = None,
+    offline: bool = False,
+    offline_fallback: bool = False,
 ) -> UUID:
     """What `invoices` publishes, handled as the worker's consumer would."""
     invoice_id = invoice_id or uuid4()
@@ -54,6 +56,8 @@ async def request_send(
         invoice_hash=digest or sha256_b64(xml),
         requested_by=uuid4(),
         on_behalf_office_id=office,
+        offline=offline,
+        offline_fallback=offline_fallback,
     )
     spec = INVOICE_SEND_REQUESTED
     envelope = new_envelope(spec.event_type, spec.version, data, producer="invoices")

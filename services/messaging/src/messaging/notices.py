@@ -112,11 +112,18 @@ async def email_company(
     return queued, len(people)
 
 
+# The gateway hands an unsent invoice back with this code while KSeF is unavailable.
+KSEF_UNAVAILABLE = "ksef_unavailable"
+
+
 async def invoice_send_failed(
     conn: Conn, d: InvoiceSendFailed, links: Links, *, event_id: UUID
 ) -> str:
     """Tell the company's people that KSeF refused an invoice they issued (once per event:
     a second refusal of the same invoice after a correction is news again)."""
+    if d.errors and d.errors[0].code == KSEF_UNAVAILABLE:
+        # Not a refusal: KSeF was down and invoices issues the invoice offline by itself.
+        return f"invoice {d.invoice_id} handed back during a KSeF outage: nothing to tell"
     queued, people = await email_company(
         conn,
         d.company_id,

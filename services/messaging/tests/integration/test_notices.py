@@ -196,3 +196,22 @@ async def test_an_invoice_ksef_refused_is_emailed_to_the_company_people(
     assert row["subject"] == "KSeF nie przyjął faktury firmy Sklep Ola"
     assert "Faktura ma błędny NIP nabywcy." in row["body_text"]
     assert f"https://rachmistrz.example/faktury/{invoice}" in row["body_text"]
+
+
+async def test_an_invoice_handed_back_during_a_ksef_outage_is_not_reported_as_refused(
+    broker: KafkaBroker, events: Events, pool: asyncpg.Pool, people: Any
+) -> None:
+    _, company = await _orgs(pool)
+    await people.add(company, kind="company", role="owner")
+    handed_back = InvoiceSendFailed(
+        company_id=company,
+        invoice_id=uuid4(),
+        errors=[SendError(code="ksef_unavailable", description="KSeF is unavailable.")],
+        message="KSeF jest niedostępny.",
+        retryable=True,
+    )
+    async with TestKafkaBroker(broker) as br:
+        await br.publish(events("invoice.send.failed", handed_back), topic="invoice.send.failed")
+    assert await pool.fetchval("SELECT count(*) FROM emails") == 0
+    # The event was handled (recorded once in the inbox), not dropped or dead-lettered.
+    assert await pool.fetchval("SELECT count(*) FROM inbox") == 1

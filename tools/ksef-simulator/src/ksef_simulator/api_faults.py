@@ -51,6 +51,7 @@ async def add_fault(body: FaultRequest, sim: Sim) -> dict[str, Any]:
         retry_after=body.retryAfter,
         path_prefix=body.pathPrefix,
         contexts=frozenset(body.contexts),
+        started=now,
     )
     return sim.faults.add(fault).to_json()
 

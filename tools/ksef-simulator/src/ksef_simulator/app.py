@@ -14,6 +14,7 @@ from . import (
     api_exports,
     api_faults,
     api_invoices,
+    api_lighthouse,
     api_limits,
     api_misc,
     api_permission_grants,
@@ -78,6 +79,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.include_router(v2)
     app.include_router(api_admin.router)
     app.include_router(api_faults.router)
+    app.include_router(api_lighthouse.router)
+    app.include_router(api_lighthouse.admin)
     app.include_router(api_sessions.storage)
     app.include_router(api_exports.storage)
     app.include_router(api_batch.storage)

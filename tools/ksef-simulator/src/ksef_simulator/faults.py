@@ -33,6 +33,7 @@ class Fault:
     retry_after: int = 60  # throttle: Retry-After seconds
     path_prefix: str = "/v2"
     contexts: frozenset[str] = frozenset()  # empty = every caller
+    started: datetime | None = None  # simulated time it began (the status service shows it)
     id: str = field(default_factory=lambda: secrets.token_hex(4))
 
     def to_json(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from .config import Settings
 from .faults import Faults
 from .jwt_tokens import TokenIssuer
 from .keys import KeyRing
+from .lighthouse import Lighthouse
 from .ratelimit import RateLimiter
 from .store import MemoryStore, Store
 from .testdata import TestData
@@ -29,6 +30,7 @@ class Simulator:
     faults: Faults = field(default_factory=Faults)
     arrivals: Arrivals = field(default_factory=Arrivals)
     testdata: TestData = field(default_factory=TestData)
+    lighthouse: Lighthouse = field(default_factory=Lighthouse)
     seeded: set[tuple[int, int]] = field(default_factory=set)  # (seed, companies) loaded
     # (now, HWM) frozen at the first page of a query so later pages see the same window.
     query_snapshots: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)

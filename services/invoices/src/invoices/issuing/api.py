@@ -19,9 +19,17 @@ from chassis.runtime import get_pool, get_runtime
 from chassis.tenancy import company_by_nip, require_company
 from chassis.tokens import CurrentPrincipal
 from invoices.config import Settings
-from invoices.issuing import offline, services, setup
+from invoices.issuing import offline, sending, services, setup
 from invoices.issuing import repository as repo
-from invoices.issuing.domain import IssuedInvoiceNotFound, Kind, NoUpo, Status
+from invoices.issuing.domain import (
+    MODE_LABELS,
+    IssuedInvoiceNotFound,
+    Kind,
+    NoUpo,
+    OfflineMode,
+    Status,
+    deadline_label,
+)
 from invoices.issuing.forms import InvoiceForm, parse_body
 
 router = APIRouter(prefix="/issuing", tags=["issuing"])
@@ -42,8 +50,7 @@ CurrentSettings = Annotated[Settings, Depends(_settings)]
 
 
 def _signing(settings: Settings) -> offline.Signing:
-    secret = settings.offline_key_secret
-    return offline.Signing(settings.ksef_qr_base_url, secret.get_secret_value() if secret else None)
+    return offline.Signing.of(settings)
 
 
 # Small bodies are validated by `parse_body` (Polish messages); each route names its model.
@@ -78,7 +85,11 @@ class CertificateBody(BaseModel):
 
 def _plain(row: Any) -> dict[str, Any]:
     # Amounts travel as strings ("123.45"): FastAPI would turn Decimals into floats.
-    return {k: str(v) if isinstance(v, Decimal) else v for k, v in dict(row).items()}
+    out = {k: str(v) if isinstance(v, Decimal) else v for k, v in dict(row).items()}
+    mode = row["offline_mode"]
+    out["offline_mode_label"] = MODE_LABELS[OfflineMode(mode)] if mode else None
+    out["deadline_label"] = deadline_label(mode, row["offline_deadline"])
+    return out
 
 
 def _detail(row: Any) -> dict[str, Any]:
@@ -130,17 +141,25 @@ async def list_invoices(
 
 @router.get("/queue")
 async def queue(principal: CurrentPrincipal, pool: Pool) -> dict[str, Any]:
-    """Invoices waiting for KSeF (queued, sending, offline) with their deadlines."""
+    """Invoices waiting for KSeF (queued, sending, offline) with their modes and deadlines,
+    and whether KSeF is available now (`ksef`)."""
     today = date.today()
     async with pool.acquire() as conn:
         rows = await repo.waiting(conn, principal)
+        ksef = await sending.availability(conn)
     items = []
     for r in rows:
         item = _plain(r)
         deadline = r["offline_deadline"]
         item["overdue"] = deadline is not None and deadline < today
         items.append(item)
-    return {"items": items}
+    return {"ksef": _ksef(ksef), "items": items}
+
+
+def _ksef(row: Any) -> dict[str, Any]:
+    if row is None:
+        return {"status": "available", "mode": None, "message": "KSeF działa."}
+    return {k: row[k] for k in ("status", "mode", "since", "until", "message")}
 
 
 @router.get("/invoices/{invoice_id}")

@@ -41,13 +41,22 @@ class Kind(StrEnum):
     KOR = "KOR"
     ZAL = "ZAL"
     ROZ = "ROZ"
+    KOR_ZAL = "KOR_ZAL"
+    KOR_ROZ = "KOR_ROZ"
 
+
+# Each correction kind and the kind of invoice it corrects.
+CORRECTS = {Kind.KOR: Kind.VAT, Kind.KOR_ZAL: Kind.ZAL, Kind.KOR_ROZ: Kind.ROZ}
+# Kinds whose order is in Zamowienie (advance amounts), not in FaWiersz.
+ADVANCE_KINDS = (Kind.ZAL, Kind.KOR_ZAL)
 
 KIND_LABELS = {
     Kind.VAT: "Faktura VAT",
     Kind.KOR: "Faktura korygująca",
     Kind.ZAL: "Faktura zaliczkowa",
     Kind.ROZ: "Faktura rozliczeniowa",
+    Kind.KOR_ZAL: "Faktura korygująca fakturę zaliczkową",
+    Kind.KOR_ROZ: "Faktura korygująca fakturę rozliczeniową",
 }
 
 
@@ -203,10 +212,61 @@ def next_business_day(after: date) -> date:
     return day
 
 
+def add_business_days(after: date, days: int) -> date:
+    day = after
+    for _ in range(days):
+        day = next_business_day(day)
+    return day
+
+
 def offline_deadline(issue_date: date) -> date:
     """offline24 (art. 106nda): the invoice must reach KSeF by the next business day after
     its issue date."""
     return next_business_day(issue_date)
+
+
+class OfflineMode(StrEnum):
+    offline24 = "offline24"  # the issuer's choice (art. 106nda)
+    offline = "offline"  # KSeF unavailable (art. 106nh)
+    awaryjny = "awaryjny"  # announced KSeF failure (art. 106nf)
+    total = "total"  # total failure announced in the media: no obligation to send
+
+
+MODE_LABELS = {
+    OfflineMode.offline24: "offline24 (wybór wystawcy)",
+    OfflineMode.offline: "offline (niedostępność KSeF)",
+    OfflineMode.awaryjny: "tryb awaryjny (awaria KSeF)",
+    OfflineMode.total: "awaria całkowita KSeF",
+}
+
+
+def outage_deadline(mode: OfflineMode, ended: date | None) -> date | None:
+    """When an invoice issued during an outage must reach KSeF (KSEF-NOTES §10): the next
+    business day after the unavailability ends, 7 business days after a failure ends; unknown
+    (None) while it lasts, and never for a total failure."""
+    if ended is None or mode is OfflineMode.total:
+        return None
+    if mode is OfflineMode.awaryjny:
+        return add_business_days(ended, 7)
+    return next_business_day(ended)
+
+
+def moved_by_failure(mode: OfflineMode) -> bool:
+    """A failure announced while offline24/offline invoices wait gives them its deadline."""
+    return mode in (OfflineMode.offline24, OfflineMode.offline)
+
+
+def deadline_label(mode: str | None, deadline: date | None) -> str | None:
+    """The deadline as the queue shows it, in Polish."""
+    if mode is None:
+        return None
+    if deadline is not None:
+        return f"do {deadline:%d.%m.%Y}"
+    if mode == OfflineMode.total:
+        return "brak obowiązku wysyłki (awaria całkowita KSeF)"
+    if mode == OfflineMode.awaryjny:
+        return "nieznany: 7 dni roboczych od zakończenia awarii KSeF"
+    return "nieznany: następny dzień roboczy po zakończeniu niedostępności KSeF"
 
 
 # --- numbering --------------------------------------------------------------------------------
@@ -217,6 +277,8 @@ DEFAULT_PATTERNS = {
     Kind.KOR: "KOR/{n}/{mm}/{yyyy}",
     Kind.ZAL: "ZAL/{n}/{mm}/{yyyy}",
     Kind.ROZ: "ROZ/{n}/{mm}/{yyyy}",
+    Kind.KOR_ZAL: "KOR/ZAL/{n}/{mm}/{yyyy}",
+    Kind.KOR_ROZ: "KOR/ROZ/{n}/{mm}/{yyyy}",
 }
 
 

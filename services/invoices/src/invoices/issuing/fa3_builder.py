@@ -1,9 +1,11 @@
 """Build FA(3) XML from an invoice form; every kind is tested against the official XSD.
 
 Element order follows the XSD sequence (`schemat_FA(3)_v1-0E.xsd`). Kind-specific parts:
-KOR lists the lines before (StanPrzed=1) and after the correction with the differences as
-totals; ZAL carries the order in `Zamowienie` and the advance split over the rates; ROZ lists
-the whole order with totals less the advance invoices, which it names by KSeF number.
+KOR and KOR_ROZ list the lines before (StanPrzed=1) and after the correction with the
+differences as totals; ZAL carries the order in `Zamowienie` and the advance split over the
+rates, KOR_ZAL the order before (StanPrzedZ=1) and after with the difference of the advance
+splits; ROZ lists the whole order with totals less the advance invoices, which it names by KSeF
+number.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from invoices.fa3 import schema
 from invoices.fa3.xml import NS
 from invoices.issuing import money
-from invoices.issuing.domain import RATES, Kind, grosze
+from invoices.issuing.domain import ADVANCE_KINDS, CORRECTS, RATES, Kind, grosze
 from invoices.issuing.forms import PAYMENT_METHODS, Address, InvoiceForm, LineIn
 from invoices.issuing.money import Totals
 
@@ -38,6 +40,7 @@ class CorrectedRef:
     issue_date: date
     ksef_number: str
     lines: Sequence[LineIn]
+    advance: Decimal | None = None  # a corrected ZAL: the advance received
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,12 @@ class Document:
 
 def totals(doc: Document) -> Totals:
     """The amounts the invoice shows in P_13_x / P_14_x (and P_15 as their sum)."""
-    form = doc.form
-    if form.kind == Kind.KOR and doc.corrected is not None:
-        return money.difference(money.totals_of(form.lines), money.totals_of(doc.corrected.lines))
+    form, corrected = doc.form, doc.corrected
+    if form.kind == Kind.KOR_ZAL and corrected is not None and form.advance is not None:
+        before = money.advance_split(corrected.lines, corrected.advance or Decimal(0))
+        return money.difference(money.advance_split(form.lines, form.advance.amount), before)
+    if form.kind in CORRECTS and corrected is not None:
+        return money.difference(money.totals_of(form.lines), money.totals_of(corrected.lines))
     if form.kind == Kind.ZAL and form.advance is not None:
         return money.advance_split(form.lines, form.advance.amount)
     if form.kind == Kind.ROZ:
@@ -165,22 +171,22 @@ def _fa(x: _Xml, doc: Document, amounts: Totals) -> None:
             if foreign:
                 x.add(fa, vat_field + "W", money.in_pln(vat, form.exchange_rate))
     x.add(fa, "P_15", amounts.gross)
-    if foreign and form.kind == Kind.ZAL:
+    if foreign and form.kind in ADVANCE_KINDS:
         x.add(fa, "KursWalutyZ", form.exchange_rate)
     _annotations(x, fa, form)
     x.add(fa, "RodzajFaktury", form.kind.value)
-    if form.kind == Kind.KOR and form.correction and doc.corrected:
+    if form.kind in CORRECTS and form.correction and doc.corrected:
         _correction(x, fa, form, doc.corrected)
     for advance in doc.advances:
         x.add(x.add(fa, "FakturaZaliczkowa"), "NrKSeFFaZaliczkowej", advance.ksef_number)
-    if form.kind != Kind.ZAL:
+    if form.kind not in ADVANCE_KINDS:
         if doc.corrected is not None:
             _lines(x, fa, form, doc.corrected.lines, before=True, start=1)
         start = len(doc.corrected.lines) + 1 if doc.corrected else 1
         _lines(x, fa, form, form.lines, before=False, start=start)
     _payment(x, fa, form)
-    if form.kind == Kind.ZAL:
-        _order(x, fa, form)
+    if form.kind in ADVANCE_KINDS:
+        _order(x, fa, form, doc.corrected)
 
 
 def _annotations(x: _Xml, fa: etree._Element, form: InvoiceForm) -> None:
@@ -259,10 +265,13 @@ def _payment(x: _Xml, fa: etree._Element, form: InvoiceForm) -> None:
             x.add(account, "NazwaBanku", p.bank_name)
 
 
-def _order(x: _Xml, fa: etree._Element, form: InvoiceForm) -> None:
+def _order(x: _Xml, fa: etree._Element, form: InvoiceForm, corrected: CorrectedRef | None) -> None:
+    """The order; a KOR_ZAL shows the order before the correction (StanPrzedZ) and after."""
     node = x.add(fa, "Zamowienie")
     x.add(node, "WartoscZamowienia", money.totals_of(form.lines).gross)
-    for no, line in enumerate(form.lines, start=1):
+    before = list(corrected.lines) if corrected is not None else []
+    rows = [(line, True) for line in before] + [(line, False) for line in form.lines]
+    for no, (line, was) in enumerate(rows, start=1):
         row = x.add(node, "ZamowienieWiersz")
         net = money.line_net(line)
         percent = RATES[line.vat_rate].percent
@@ -278,6 +287,8 @@ def _order(x: _Xml, fa: etree._Element, form: InvoiceForm) -> None:
             x.add(row, "P_12Z_Zal_15", 1)
         if line.gtu:
             x.add(row, "GTUZ", line.gtu)
+        if was:
+            x.add(row, "StanPrzedZ", 1)
 
 
 def schema_errors(xml: bytes) -> list[str]:

@@ -259,14 +259,19 @@ def _check_buyer(buyer: Buyer, bad: Any) -> None:
 
 
 def _check_kind(form: InvoiceForm, bad: Any) -> None:
-    extras = {"correction": Kind.KOR, "advance": Kind.ZAL, "settlement": Kind.ROZ}
-    for field, kind in extras.items():
+    extras = {
+        "correction": (Kind.KOR, Kind.KOR_ZAL, Kind.KOR_ROZ),
+        "advance": (Kind.ZAL, Kind.KOR_ZAL),
+        "settlement": (Kind.ROZ,),
+    }
+    for field, kinds in extras.items():
         given = getattr(form, field) is not None
-        if given and form.kind != kind:
-            bad(field, f"To pole dotyczy tylko faktury rodzaju {kind.value}.")
-        if not given and form.kind == kind:
-            bad(field, _REQUIRED_FOR_KIND[kind])
-    if form.kind == Kind.ZAL and form.advance:
+        if given and form.kind not in kinds:
+            names = ", ".join(k.value for k in kinds)
+            bad(field, f"To pole dotyczy tylko faktur rodzaju {names}.")
+        if not given and form.kind in kinds:
+            bad(field, _REQUIRED_FOR_KIND[(form.kind, field)])
+    if form.kind in (Kind.ZAL, Kind.KOR_ZAL) and form.advance:
         order = sum(
             (ln.quantity * ln.unit_net_price - ln.discount for ln in form.lines), Decimal(0)
         )
@@ -276,9 +281,12 @@ def _check_kind(form: InvoiceForm, bad: Any) -> None:
 
 
 _REQUIRED_FOR_KIND = {
-    Kind.KOR: "Wskaż fakturę korygowaną i przyczynę korekty.",
-    Kind.ZAL: "Podaj kwotę otrzymanej zaliczki.",
-    Kind.ROZ: "Wskaż faktury zaliczkowe, które rozlicza ta faktura.",
+    (Kind.KOR, "correction"): "Wskaż fakturę korygowaną i przyczynę korekty.",
+    (Kind.KOR_ZAL, "correction"): "Wskaż korygowaną fakturę zaliczkową i przyczynę korekty.",
+    (Kind.KOR_ROZ, "correction"): "Wskaż korygowaną fakturę rozliczeniową i przyczynę korekty.",
+    (Kind.ZAL, "advance"): "Podaj kwotę otrzymanej zaliczki.",
+    (Kind.KOR_ZAL, "advance"): "Podaj kwotę zaliczki po korekcie.",
+    (Kind.ROZ, "settlement"): "Wskaż faktury zaliczkowe, które rozlicza ta faktura.",
 }
 
 

@@ -99,6 +99,12 @@ class Signing:
     qr_base_url: str
     key_secret: str | None = None
 
+    @classmethod
+    def of(cls, settings: Any) -> Signing:
+        """From the service's settings (`ksef_qr_base_url`, `offline_key_secret`)."""
+        secret = settings.offline_key_secret
+        return cls(settings.ksef_qr_base_url, secret.get_secret_value() if secret else None)
+
 
 def qr2_link(
     signing: Signing, stored: Any, *, context_nip: str, seller_nip: str, xml: bytes

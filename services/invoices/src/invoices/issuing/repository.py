@@ -19,8 +19,8 @@ STATUS_SQL = (
 SUMMARY = (
     "i.id, i.company_id, i.kind, " + STATUS_SQL + " AS status, i.number, i.issue_date,"
     " i.buyer_nip, i.buyer_name, i.currency, i.net, i.vat, i.gross, i.offline,"
-    " i.offline_deadline, i.ksef_number, i.error_message, i.retryable, i.created_at,"
-    " i.updated_at, i.sent_at, i.accepted_at, i.corrected_id, i.on_behalf_office_id"
+    " i.offline_mode, i.offline_deadline, i.ksef_number, i.error_message, i.retryable,"
+    " i.created_at, i.updated_at, i.sent_at, i.accepted_at, i.corrected_id, i.on_behalf_office_id"
 )
 
 

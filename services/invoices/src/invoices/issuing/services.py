@@ -7,34 +7,29 @@ check leaves no number used, no half-updated invoice and no event.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
 import asyncpg
 
-from chassis import outbox
 from chassis.db import Conn
 from chassis.tenancy import Company, require_company
 from chassis.tokens import Principal
-from contracts.envelope import new_envelope
-from contracts.invoices import InvoiceSendRequested
-from invoices.issuing import offline
+from invoices.issuing import offline, sending
 from invoices.issuing import repository as repo
 from invoices.issuing.domain import (
+    CORRECTS,
     EDITABLE,
     SENDABLE,
     DuplicateNumber,
     InvoiceInvalid,
     Kind,
-    NoOfflineCertificate,
     NotEditable,
     NotSendable,
+    OfflineMode,
     Status,
     format_number,
-    offline_deadline,
     period_of,
     require_issuer,
 )
@@ -50,7 +45,6 @@ from invoices.issuing.fa3_builder import (
 from invoices.issuing.forms import Address, InvoiceForm, check_form, parse_form
 from invoices.issuing.money import Totals
 
-PRODUCER = "invoices"
 SendMode = Literal["online", "offline24"]
 
 
@@ -73,6 +67,13 @@ def _seller(company: Company, form: InvoiceForm) -> Seller:
     return Seller(nip=company.nip, name=company.name, address=address)
 
 
+_CORRECTABLE = {
+    Kind.VAT: "Korygować można tylko przyjętą w KSeF fakturę VAT tej firmy.",
+    Kind.ZAL: "Fakturą KOR_ZAL koryguje się tylko przyjętą w KSeF fakturę zaliczkową tej firmy.",
+    Kind.ROZ: "Fakturą KOR_ROZ koryguje się tylko przyjętą w KSeF fakturę rozliczeniową tej firmy.",
+}
+
+
 async def _references(
     conn: Conn, company_id: UUID, form: InvoiceForm
 ) -> tuple[CorrectedRef | None, list[AdvanceRef]]:
@@ -80,15 +81,14 @@ async def _references(
     corrected = None
     if form.correction is not None:
         rows = await repo.of_company(conn, company_id, [form.correction.corrected_invoice_id])
-        if not rows or rows[0]["status"] != Status.accepted or rows[0]["kind"] != Kind.VAT:
-            raise _invalid(
-                "correction.corrected_invoice_id",
-                "Korygować można tylko przyjętą w KSeF fakturę VAT tej firmy.",
-            )
+        wanted = CORRECTS.get(form.kind, Kind.VAT)
+        if not rows or rows[0]["status"] != Status.accepted or rows[0]["kind"] != wanted:
+            raise _invalid("correction.corrected_invoice_id", _CORRECTABLE[wanted])
         row = rows[0]
         original = InvoiceForm.model_validate(row["form"])
+        advance = original.advance.amount if original.advance else None
         corrected = CorrectedRef(
-            row["number"], row["issue_date"], row["ksef_number"], original.lines
+            row["number"], row["issue_date"], row["ksef_number"], original.lines, advance
         )
     advances = []
     if form.settlement is not None:
@@ -198,7 +198,8 @@ async def send(
     signing: offline.Signing,
     today: date,
 ) -> None:
-    """Number, build, validate and queue the invoice for KSeF; online or offline24."""
+    """Number, build, validate and queue the invoice for KSeF: online, offline24, or offline
+    in the outage's mode when KSeF is unavailable and the company can issue offline."""
     async with pool.acquire() as conn, conn.transaction():
         row = await repo.get(conn, principal, invoice_id, lock=True)
         company = await _issuer_company(conn, principal, row["company_id"])
@@ -215,29 +216,20 @@ async def send(
         if problems:
             raise InvoiceInvalid(details=[{"field": "fa3", "message": p} for p in problems[:10]])
         values = await _offline_values(conn, company, form, xml, mode, signing)
-        data = InvoiceSendRequested(
-            company_id=company.org_id,
-            company_nip=company.nip,
-            invoice_id=invoice_id,
-            xml=xml.decode(),
-            invoice_hash=base64.b64encode(hashlib.sha256(xml).digest()).decode(),
-            offline=values["offline"],
-            offline_deadline=str(values["offline_deadline"]) if values["offline"] else None,
-            requested_by=principal.user_id,
-            on_behalf_office_id=principal.org_id if principal.is_office else None,
-        )
-        envelope = new_envelope(
-            "invoice.send.requested", 1, data, producer=PRODUCER, org_id=company.org_id,
-            company_nip=company.nip,
+        has_certificate = await repo.offline_certificate(conn, company.org_id) is not None
+        office_id = principal.org_id if principal.is_office else None
+        envelope = await sending.queue_send(
+            conn, company, invoice_id, xml, offline_values=values, fallback=has_certificate,
+            requested_by=principal.user_id, office_id=office_id,
         )  # fmt: skip
         values |= {
             "status": (Status.offline if values["offline"] else Status.sending).value,
             "number": number,
             "series_id": series_id,
             "xml": xml,
-            "invoice_hash": data.invoice_hash,
+            "invoice_hash": envelope.data.invoice_hash,
             "send_event_id": envelope.event_id,
-            "on_behalf_office_id": data.on_behalf_office_id,
+            "on_behalf_office_id": office_id,
             "sent_at": datetime.now(UTC),
             "error_message": None,
             "errors": None,
@@ -250,7 +242,6 @@ async def send(
         await repo.remember_buyer(
             conn, company.org_id, form.buyer.model_dump(mode="json", exclude_none=True)
         )
-        await outbox.add(conn, envelope, key=str(company.org_id))
 
 
 async def _offline_values(
@@ -261,11 +252,15 @@ async def _offline_values(
     mode: SendMode,
     signing: offline.Signing,
 ) -> dict[str, Any]:
-    if mode != "offline24":
-        return {"offline": False, "offline_deadline": None, "qr2_link": None}
-    cert = await repo.offline_certificate(conn, company.org_id)
-    if cert is None:
-        raise NoOfflineCertificate()
-    link = offline.qr2_link(signing, cert, context_nip=company.nip, seller_nip=company.nip, xml=xml)
-    deadline = offline_deadline(form.issue_date)
-    return {"offline": True, "offline_deadline": deadline, "qr2_link": link}
+    if mode == "offline24":
+        return await sending.offline_values(
+            conn, company, xml, OfflineMode.offline24, signing, form.issue_date
+        )
+    ksef = await sending.availability(conn)
+    if ksef is None or ksef["status"] == "available" or ksef["mode"] is None:
+        return dict(sending.ONLINE)
+    if await repo.offline_certificate(conn, company.org_id) is None:
+        return dict(sending.ONLINE)  # cannot go offline: it waits in the queue for KSeF
+    return await sending.offline_values(
+        conn, company, xml, OfflineMode(ksef["mode"]), signing, form.issue_date
+    )

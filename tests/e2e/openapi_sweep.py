@@ -27,18 +27,7 @@ NAMED_VALUES = {
     "from_account": "61109010140000071219812874",
     "account": "61109010140000071219812874",
 }
-# Operations whose handlers read the body themselves (no schema in the document).
-BODIES: dict[tuple[str, str, str], Any] = {
-    ("invoices", "PUT", "/issuing/companies/{company_id}/settings"): {"office_may_issue": True},
-    ("invoices", "POST", "/issuing/companies/{company_id}/series"): {
-        "name": "Seria",
-        "pattern": "FV/{n}/{yyyy}",
-    },
-    ("invoices", "PUT", "/issuing/companies/{company_id}/offline-certificate"): {
-        "certificate": "x",
-        "private_key": "x",
-    },
-}
+# Operations whose bodies are not JSON (their schema cannot give an example).
 RAW_BODIES = {
     ("ksef-gateway", "PUT", "/companies/{company_id}/ksef/signed-request"): (
         b"<AuthTokenRequest/>",
@@ -160,9 +149,7 @@ def _operation(
             op.params[name] = str(value)
     body = operation.get("requestBody", {}).get("content", {})
     key = (service, op.method, path)
-    if key in BODIES:
-        op.json = BODIES[key]
-    elif key in RAW_BODIES:
+    if key in RAW_BODIES:
         op.content, op.headers["Content-Type"] = RAW_BODIES[key]
     elif "application/json" in body:
         op.json = example.value(body["application/json"]["schema"])

@@ -1,5 +1,6 @@
 // invoices/issuing: drafts of sales invoices, sending to KSeF, status, PDF and UPO.
 import { api, download } from "./client";
+import type { KsefAvailability } from "./ksef";
 
 export type IssuedStatus = "draft" | "queued" | "sending" | "offline" | "accepted" | "rejected";
 
@@ -41,10 +42,27 @@ export interface IssuedInvoice {
   error_message: string | null;
   has_upo?: boolean;
   created_at: string;
+  /** Set when issued offline: offline24, offline, awaryjny or total, with its Polish label. */
+  offline_mode?: string | null;
+  offline_mode_label?: string | null;
+  offline_deadline?: string | null;
+  /** "do 23.11.2026", or why the deadline is not known yet. */
+  deadline_label?: string | null;
+}
+
+export interface QueuedInvoice extends IssuedInvoice {
+  overdue: boolean;
+}
+
+/** Invoices waiting for KSeF, the closest deadline first, and KSeF's availability now. */
+export interface IssuingQueue {
+  ksef: Pick<KsefAvailability, "status" | "mode" | "message" | "since" | "until">;
+  items: QueuedInvoice[];
 }
 
 export const issuing = {
   list: (companyId?: string) => api<{ items: IssuedInvoice[] }>("/invoices/issuing/invoices", { query: { company_id: companyId } }),
+  queue: () => api<IssuingQueue>("/invoices/issuing/queue"),
   get: (id: string) => api<IssuedInvoice>(`/invoices/issuing/invoices/${id}`),
   createDraft: (companyId: string, form: InvoiceForm) =>
     api<IssuedInvoice>(`/invoices/issuing/companies/${companyId}/invoices`, { json: form }),

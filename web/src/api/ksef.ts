@@ -37,9 +37,23 @@ export interface OfficeCredential {
   status: string;
 }
 
+export type OfflineMode = "offline" | "awaryjny" | "total";
+
+/** KSeF's availability as the gateway last saw it (status service + its own requests). */
+export interface KsefAvailability {
+  status: "available" | "unavailable";
+  mode: OfflineMode | null;
+  source?: string;
+  since?: string;
+  until?: string | null;
+  message: string;
+  checked_at?: string | null;
+}
+
 const base = (companyId: string) => `/ksef-gateway/companies/${companyId}/ksef`;
 
 export const ksef = {
+  availability: () => api<KsefAvailability>("/ksef-gateway/ksef/availability"),
   status: (companyId: string) => api<CompanyKsef>(base(companyId)),
   useToken: (companyId: string, token: string, syncFrom?: string) =>
     api<CompanyKsef>(`${base(companyId)}/token`, { method: "PUT", json: { token, sync_from: syncFrom || undefined } }),
@@ -80,4 +94,12 @@ export const AUTH_METHOD_LABELS: Record<string, string> = {
   certificate: "certyfikat",
   office: "uprawnienie biura",
   none: "brak",
+};
+
+/** Modes KSeF's unavailability puts newly issued invoices in (KSeF rules, as the API names them). */
+export const OFFLINE_MODE_LABELS: Record<string, string> = {
+  offline24: "offline24 (wybór wystawcy)",
+  offline: "offline (niedostępność KSeF)",
+  awaryjny: "tryb awaryjny (awaria KSeF)",
+  total: "awaria całkowita KSeF",
 };

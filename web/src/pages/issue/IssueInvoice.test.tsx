@@ -14,6 +14,8 @@ describe("issuing a sales invoice", () => {
     const calls = fakeFetch({
       "GET /api/auth/me": { body: ME },
       "GET /api/invoices/issuing/invoices": { body: { items: [] } },
+      "GET /api/invoices/issuing/queue": { body: { ksef: { status: "available", mode: null, message: "KSeF działa." }, items: [] } },
+      "GET /api/ksef-gateway/ksef/availability": { body: { status: "available", mode: null, source: "latarnia", since: "2026-03-01T08:00:00Z", message: "KSeF działa." } },
       "POST /api/invoices/issuing/companies/c0000000-0000-4000-8000-000000000001/invoices": { status: 201, body: { ...ISSUED, status: "draft", number: null, ksef_number: null } },
       "POST /api/invoices/issuing/invoices/inv1/send": { status: 202, body: { ...ISSUED, status: "queued", ksef_number: null } },
       "GET /api/invoices/issuing/invoices/inv1": () => {
@@ -36,6 +38,8 @@ describe("issuing a sales invoice", () => {
       await vi.advanceTimersByTimeAsync(2500);
       expect(await screen.findByText("5261040828-20260302-ABCDEF-01")).toBeInTheDocument();
       expect(screen.getByRole("button", { name: "Pobierz UPO" })).toBeInTheDocument();
+      expect(screen.queryByText(/KSeF jest niedostępny/)).not.toBeInTheDocument();
+      expect(screen.queryByText("Tryb wystawienia")).not.toBeInTheDocument();
     } finally {
       vi.useRealTimers();
     }

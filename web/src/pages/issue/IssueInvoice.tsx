@@ -2,10 +2,14 @@
 // accepts (with its KSeF number) or rejects it.
 import { useEffect, useState } from "react";
 import { ISSUED_STATUS_LABELS, VAT_RATES, issuing, type IssuedInvoice, type InvoiceLine } from "../../api/issuing";
+import { ksef } from "../../api/ksef";
 import { ChooseCompanyFirst, CompanyPicker } from "../../components/CompanyPicker";
 import { Alert, FieldProblems, PageHeader, StatusBadge, useAction, useLoad } from "../../components/ui";
 import { formatDate, formatMoney, todayIso } from "../../format";
 import { useRequiredCompany } from "../../session/company";
+import { IssuingQueue } from "./IssuingQueue";
+import { KsefBanner } from "./KsefBanner";
+import { OfflineInfo } from "./OfflineInfo";
 
 const FINAL = new Set(["accepted", "rejected", "draft"]);
 const EMPTY_LINE: InvoiceLine = { name: "", unit: "szt.", quantity: "1", unit_net_price: "", vat_rate: "23" };
@@ -53,6 +57,9 @@ export function IssueInvoice() {
   const action = useAction();
   const watched = useWatch(sentId);
   const recent = useLoad(async () => (companyId ? (await issuing.list(companyId)).items.slice(0, 20) : []), [companyId, watched?.status]);
+  const queue = useLoad(() => issuing.queue(), [watched?.status]);
+  const availability = useLoad(() => ksef.availability(), [watched?.status]);
+  const waiting = (queue.data?.items ?? []).filter((i) => i.company_id === companyId);
 
   const setLine = (i: number, patch: Partial<InvoiceLine>) =>
     setLines((ls) => ls.map((l, n) => (n === i ? { ...l, ...patch } : l)));
@@ -79,6 +86,7 @@ export function IssueInvoice() {
   return (
     <div>
       <PageHeader title="Wystaw fakturę sprzedaży" />
+      <KsefBanner ksef={availability.data ?? queue.data?.ksef} />
       {office ? <CompanyPicker /> : null}
       {!companyId ? (
         office ? null : <ChooseCompanyFirst />
@@ -92,6 +100,7 @@ export function IssueInvoice() {
               <p>
                 Status: <StatusBadge tone={statusTone(watched.status)}>{ISSUED_STATUS_LABELS[watched.status] ?? watched.status}</StatusBadge>
               </p>
+              <OfflineInfo invoice={watched} />
               {watched.ksef_number ? (
                 <p>
                   Numer KSeF: <strong className="mono">{watched.ksef_number}</strong>
@@ -192,6 +201,8 @@ export function IssueInvoice() {
               {action.busy ? "Wysyłanie…" : "Wystaw i wyślij do KSeF"}
             </button>
           </form>
+          {queue.error ? <Alert>{queue.error}</Alert> : null}
+          {queue.data ? <IssuingQueue items={waiting} /> : null}
           <section className="card" aria-labelledby="recent-h">
             <h2 id="recent-h" className="h3">Ostatnio wystawione</h2>
             {recent.error ? <Alert>{recent.error}</Alert> : null}

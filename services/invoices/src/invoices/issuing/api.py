@@ -1,19 +1,18 @@
 """HTTP API for issuing sales invoices: drafts, sending to KSeF, PDF, UPO, queue, set-up.
 
-Bodies of drafts are validated by `forms` (Polish message per field) rather than by FastAPI,
-whose messages are English; the schema is documented by the `InvoiceForm` model.
+Bodies are validated by `forms` (Polish message per field) rather than by FastAPI, whose
+messages are English; `bodies` documents their schemas.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from chassis.runtime import get_pool, get_runtime
 from chassis.tenancy import company_by_nip, require_company
@@ -21,10 +20,20 @@ from chassis.tokens import CurrentPrincipal
 from invoices.config import Settings
 from invoices.issuing import offline, sending, services, setup
 from invoices.issuing import repository as repo
+from invoices.issuing.bodies import (
+    CertificateBody,
+    CertificateIn,
+    FormBody,
+    IssuingSettingsBody,
+    SendBody,
+    SendIn,
+    SeriesBody,
+    SeriesIn,
+    SettingsIn,
+)
 from invoices.issuing.domain import (
     MODE_LABELS,
     IssuedInvoiceNotFound,
-    Kind,
     NoUpo,
     OfflineMode,
     Status,
@@ -34,10 +43,8 @@ from invoices.issuing.forms import InvoiceForm, parse_body
 
 router = APIRouter(prefix="/issuing", tags=["issuing"])
 Pool = Annotated[asyncpg.Pool, Depends(get_pool)]
-FormBody = Annotated[
-    dict[str, Any],
-    Body(description="An `InvoiceForm` (see the schema of that name).", examples=[{}]),
-]
+
+
 _DETAIL_HIDDEN = {"xml", "upo_xml", "stored_status", "qr2_link", "series_id"}
 
 
@@ -51,36 +58,6 @@ CurrentSettings = Annotated[Settings, Depends(_settings)]
 
 def _signing(settings: Settings) -> offline.Signing:
     return offline.Signing.of(settings)
-
-
-# Small bodies are validated by `parse_body` (Polish messages); each route names its model.
-AnyBody = Annotated[Any, Body(description="JSON, as the route describes.")]
-
-
-class SendBody(BaseModel):
-    mode: Literal["online", "offline24"] = Field(
-        default="online", description="offline24: issue offline now, KSeF gets it later."
-    )
-
-
-class IssuingSettingsBody(BaseModel):
-    office_may_issue: bool
-
-
-class SeriesBody(BaseModel):
-    kind: Kind = Kind.VAT
-    name: str = Field(min_length=1, max_length=100)
-    pattern: str = Field(
-        min_length=4, max_length=100, pattern=r"\{n\}", examples=["FV/{n}/{mm}/{yyyy}"]
-    )
-    reset: Literal["yearly", "monthly", "never"] = "monthly"
-    is_default: bool = True
-
-
-class CertificateBody(BaseModel):
-    certificate: str = Field(min_length=1, max_length=20000, description="PEM or Base64 DER.")
-    private_key: str = Field(min_length=1, max_length=20000, description="PEM (PKCS#8 or PKCS#1).")
-    password: str | None = Field(default=None, max_length=500)
 
 
 def _plain(row: Any) -> dict[str, Any]:
@@ -192,11 +169,11 @@ async def send(
     principal: CurrentPrincipal,
     pool: Pool,
     settings: CurrentSettings,
-    body: AnyBody = None,
+    body: SendIn = None,
 ) -> dict[str, Any]:
     """Issue the invoice: number it and send it to KSeF (online) or issue it offline.
 
-    Body: `SendBody` (`{"mode": "online" | "offline24"}`), optional."""
+    The body (`{"mode": "online" | "offline24"}`) is optional."""
     mode = parse_body(SendBody, body).mode
     await services.send(pool, principal, invoice_id, mode, _signing(settings), date.today())
     async with pool.acquire() as conn:
@@ -265,11 +242,9 @@ async def get_settings(company_id: UUID, principal: CurrentPrincipal, pool: Pool
 
 @router.put("/companies/{company_id}/settings")
 async def put_settings(
-    company_id: UUID, body: AnyBody, principal: CurrentPrincipal, pool: Pool
+    company_id: UUID, body: SettingsIn, principal: CurrentPrincipal, pool: Pool
 ) -> dict[str, Any]:
-    """Allow (or stop) the office's staff to issue invoices on the company's behalf.
-
-    Body: `IssuingSettingsBody`."""
+    """Allow (or stop) the office's staff to issue invoices on the company's behalf."""
     values = parse_body(IssuingSettingsBody, body)
     await setup.save_settings(pool, principal, company_id, values.office_may_issue)
     return await setup.settings(pool, principal, company_id)
@@ -277,11 +252,9 @@ async def put_settings(
 
 @router.post("/companies/{company_id}/series", status_code=status.HTTP_201_CREATED)
 async def add_series(
-    company_id: UUID, body: AnyBody, principal: CurrentPrincipal, pool: Pool
+    company_id: UUID, body: SeriesIn, principal: CurrentPrincipal, pool: Pool
 ) -> dict[str, Any]:
-    """A numbering series: `{n}` the number, `{mm}` month, `{yyyy}` year; reset per period.
-
-    Body: `SeriesBody`."""
+    """A numbering series: `{n}` the number, `{mm}` month, `{yyyy}` year; reset per period."""
     values = parse_body(SeriesBody, body)
     series_id = await setup.add_series(pool, principal, company_id, values.model_dump(mode="json"))
     return {"id": series_id}
@@ -290,14 +263,12 @@ async def add_series(
 @router.put("/companies/{company_id}/offline-certificate")
 async def put_certificate(
     company_id: UUID,
-    body: AnyBody,
+    body: CertificateIn,
     principal: CurrentPrincipal,
     pool: Pool,
     settings: CurrentSettings,
 ) -> dict[str, Any]:
-    """Store the company's KSeF Offline certificate and key (signs QR code II).
-
-    Body: `CertificateBody`."""
+    """Store the company's KSeF Offline certificate and key (signs QR code II)."""
     cert = parse_body(CertificateBody, body)
     serial = await setup.upload_certificate(
         pool,

@@ -25,6 +25,7 @@ from chassis.runtime import Runtime
 from contracts import Envelope
 from contracts.auth import ClientLinked, ClientUnlinked, MembershipChanged, OrgCreated, UserCreated
 from invoices.config import Settings
+from invoices.intake import warm_parser
 from invoices.intake_store import OFFICE_LOCK_CLASS, Parser, ingest_many, make_parser
 from invoices.storage import MinioXmlStore, XmlStore
 
@@ -53,7 +54,13 @@ class Intake:
             if self.processes > 0:
                 # spawn: a fork of a process running an event loop and threads is not safe
                 context = multiprocessing.get_context("spawn")
-                self._executor = ProcessPoolExecutor(self.processes, mp_context=context)
+                self._executor = ProcessPoolExecutor(
+                    self.processes, mp_context=context, initializer=warm_parser
+                )
+                # Start every process now (the pool spawns one per task while none is idle),
+                # so the first batches do not wait for imports and the XSD compiling.
+                for _ in range(self.processes):
+                    self._executor.submit(warm_parser)
             self._parser = make_parser(self.max_bytes, self._executor)
         return self._parser
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from contracts.ksef_gateway import Direction, InvoiceFetched
 from invoices.domain import Approval, Status, fold
+from invoices.fa3 import schema
 from invoices.fa3.model import Invoice
 from invoices.fa3.parser import InvoiceRejected, parse
 
@@ -91,7 +92,8 @@ def row_of(event: InvoiceFetched, xml: bytes, max_bytes: int) -> dict[str, Any]:
         "due_date": min(due) if due else None,
         "split_payment": invoice.split_payment,
         "search_text": search_text(invoice, event),
-        "doc": invoice.model_dump(mode="json", exclude={"fields"}),
+        # JSON text made here (in the parser process), cast to jsonb by the upsert
+        "doc": invoice.model_dump_json(exclude={"fields"}),
     }
 
 
@@ -166,3 +168,8 @@ def prepare_many(
     items: list[tuple[InvoiceFetched, bytes | InvoiceRejected]], max_bytes: int
 ) -> list[tuple[list[Any], bytes]]:
     return [prepare(event, xml, max_bytes) for event, xml in items]
+
+
+def warm_parser() -> None:
+    """A parser process's initializer: compile the XSD before the first batch arrives."""
+    schema.load_schema(schema.XSD_DIR)

@@ -1,5 +1,6 @@
-"""The list's query paths: every sort pages exactly by keyset, the date-probe fallback, the
-office copied onto invoices from org.* events, capped counts and the count's tenancy."""
+"""The list's query paths: every sort pages exactly by keyset, the date and search probes and
+their fallbacks, the office copied onto invoices from org.* events, capped counts (also from
+the office's index) and the count's tenancy."""
 
 from __future__ import annotations
 
@@ -87,6 +88,28 @@ async def test_a_date_filter_against_a_date_sort_falls_back_to_the_range(
     ]
 
 
+@pytest.mark.parametrize("probe_rows", [2, 500])
+async def test_a_search_pages_the_same_from_the_probe_and_from_the_trigram_index(
+    api: httpx.AsyncClient,
+    tenants: Tenants,
+    many: list[UUID],
+    monkeypatch: pytest.MonkeyPatch,
+    probe_rows: int,
+) -> None:
+    # 500: the walk reads all twelve, fewer than it may, so its hits are the answer;
+    # 2: the walk is cut short without a page of hits, so the trigram index answers.
+    monkeypatch.setattr(listing, "PROBE_ROWS", probe_rows)
+    expected = [str(many[n]) for n in (9, 5, 1)]  # lines "towar 1", newest issue date first
+    for headers in (tenants.client(), tenants.office_admin()):
+        got = await walk(api, headers, q="TOWAR 1", sort="issue_date", order="desc")
+        assert got == expected
+        up = await walk(api, headers, q="towar 1", sort="gross", order="asc")
+        assert sorted(up) == sorted(expected)
+        assert await walk(api, headers, q="towar 1", sort="gross", order="desc") == up[::-1]
+    nothing = await walk(api, tenants.office_admin(), q="nie ma takiego")
+    assert nothing == []
+
+
 async def test_the_office_follows_the_company_from_link_to_unlink(
     pool: asyncpg.Pool, api: httpx.AsyncClient, tenants: Tenants, many: list[UUID]
 ) -> None:
@@ -128,6 +151,26 @@ async def test_counts_stop_at_the_cap(
         assert await count_invoices(conn, principal, Filters(), cap=12) == (12, False)
         page = await list_invoices(conn, principal, Filters(), limit=3, with_total=True)
     assert (page.total, page.total_capped, len(page.items)) == (12, False, 3)
+
+
+async def test_an_office_count_of_workflow_filters_reads_the_office_index(
+    pool: asyncpg.Pool, tenants: Tenants, many: list[UUID]
+) -> None:
+    office = Principal(uuid4(), tenants.office, "office", "admin")
+    pending = Filters(approval=("pending",), booking=("unbooked",), direction="purchase")
+    async with pool.acquire() as conn:
+        assert await count_invoices(conn, office, pending) == (12, False)
+        assert await count_invoices(conn, office, pending, cap=5) == (5, True)
+        approved = Filters(approval=("approved",))
+        assert await count_invoices(conn, office, approved) == (0, False)
+        march = Filters(date_from=date(2025, 3, 5), date_to=date(2025, 3, 7))
+        assert await count_invoices(conn, office, march) == (3, False)
+        await conn.execute(
+            "INSERT INTO company_settings (company_id, office_sees_unapproved) VALUES ($1, false)",
+            tenants.company,
+        )
+        # the client hides its unapproved purchases from the office: the count follows
+        assert await count_invoices(conn, office, pending) == (0, False)
 
 
 async def test_the_count_keeps_to_the_callers_context(

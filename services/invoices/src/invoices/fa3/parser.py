@@ -16,7 +16,7 @@ from invoices.fa3 import schema
 from invoices.fa3.model import CorrectedInvoice, Field, Invoice, Line
 from invoices.fa3.parties import parse_party, parse_payment
 from invoices.fa3.rates import LINE_RATES, rate_totals
-from invoices.fa3.xml import Q, day, dec, q, text
+from invoices.fa3.xml import Q, child_texts, day, dec, q, text, to_dec
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 KINDS = {
@@ -141,25 +141,26 @@ def _corrected(node: etree._Element) -> CorrectedInvoice:
 
 
 def _line(w: etree._Element) -> Line:
-    rate = text(w, "P_12")
+    f = child_texts(w)  # one pass over the line's fields, not a lookup per field
+    rate = f.get("P_12")
     return Line(
-        no=int(text(w, "NrWierszaFa") or 0),
-        name=" ".join((text(w, "P_7") or "").split()),
-        unit=text(w, "P_8A"),
-        quantity=dec(w, "P_8B"),
-        unit_net=dec(w, "P_9A"),
-        unit_gross=dec(w, "P_9B"),
-        discount=dec(w, "P_10"),
-        net=dec(w, "P_11"),
-        gross=dec(w, "P_11A"),
-        vat_amount=dec(w, "P_11Vat"),
+        no=int(f.get("NrWierszaFa") or 0),
+        name=" ".join((f.get("P_7") or "").split()),
+        unit=f.get("P_8A"),
+        quantity=to_dec(f.get("P_8B")),
+        unit_net=to_dec(f.get("P_9A")),
+        unit_gross=to_dec(f.get("P_9B")),
+        discount=to_dec(f.get("P_10")),
+        net=to_dec(f.get("P_11")),
+        gross=to_dec(f.get("P_11A")),
+        vat_amount=to_dec(f.get("P_11Vat")),
         rate=LINE_RATES.get(rate, rate) if rate else None,
-        gtu=text(w, "GTU"),
-        procedure=text(w, "Procedura"),
-        index=text(w, "Indeks"),
-        pkwiu=text(w, "PKWiU"),
-        cn=text(w, "CN"),
-        before_correction=text(w, "StanPrzed") == "1",
+        gtu=f.get("GTU"),
+        procedure=f.get("Procedura"),
+        index=f.get("Indeks"),
+        pkwiu=f.get("PKWiU"),
+        cn=f.get("CN"),
+        before_correction=f.get("StanPrzed") == "1",
     )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from lxml import etree  # type: ignore[import-untyped]
 
 from invoices.fa3.model import RateTotal
-from invoices.fa3.xml import dec
+from invoices.fa3.xml import child_texts, to_dec
 
 # (net field, VAT field, VAT-in-PLN field, code, label)
 RATE_FIELDS: tuple[tuple[str, str | None, str | None, str, str], ...] = (
@@ -47,18 +47,19 @@ LINE_RATES = {
 
 def rate_totals(fa: etree._Element) -> list[RateTotal]:
     totals = []
+    fields = child_texts(fa)
     for net_f, vat_f, pln_f, code, label in RATE_FIELDS:
-        net = dec(fa, net_f)
+        net = to_dec(fields.get(net_f))
         if net is None:
             continue
-        vat = (dec(fa, vat_f) if vat_f else None) or Decimal(0)
+        vat = (to_dec(fields.get(vat_f)) if vat_f else None) or Decimal(0)
         totals.append(
             RateTotal(
                 code=code,
                 label=label,
                 net=net,
                 vat=vat,
-                vat_pln=dec(fa, pln_f) if pln_f else None,
+                vat_pln=to_dec(fields.get(pln_f)) if pln_f else None,
             )
         )
     return totals

@@ -21,10 +21,33 @@ def q(path: str) -> str:
 def text(node: etree._Element | None, path: str) -> str | None:
     if node is None:
         return None
-    found = node.find(q(path))
-    if found is None or found.text is None:
+    # iterchildren(tag) runs in C: about half the cost of find()'s ElementPath per lookup
+    found: etree._Element = node
+    for part in path.split("/"):
+        child = next(found.iterchildren(Q + part), None)
+        if child is None:
+            return None
+        found = child
+    if found.text is None:
         return None
     return found.text.strip() or None
+
+
+def child_texts(node: etree._Element | None) -> dict[str, str | None]:
+    """Local name -> stripped text of the direct children (the first of repeated ones, None
+    when empty), in one pass: for elements read field by field, such as lines and totals."""
+    out: dict[str, str | None] = {}
+    if node is None:
+        return out
+    for child in node:
+        tag = child.tag
+        if isinstance(tag, str) and tag.startswith(Q):
+            out.setdefault(tag[len(Q) :], (child.text or "").strip() or None)
+    return out
+
+
+def to_dec(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
 
 
 def dec(node: etree._Element | None, path: str) -> Decimal | None:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import gateway_sampler
 import httpx
 import ksef_gateway_sync as gwb
 import naive_sdk_sync as naive
@@ -41,21 +42,25 @@ RESULTS = Path(__file__).parent / "results" / "ksef_gateway_vs_naive.json"
 
 
 async def fetched_rows(pool: Any, anchor: tuple[datetime, datetime], speed: float) -> list[Any]:
+    # Only the fields needed: the payload carries the invoice XML inline (GBs at full scale).
     rows = await pool.fetch(
-        "SELECT created_at, payload->'data' AS d FROM outbox WHERE topic = 'invoice.fetched'"
+        "SELECT created_at, payload->'data'->>'company_nip' AS nip,"
+        " payload->'data'->>'ksef_number' AS number,"
+        " payload->'data'->>'permanent_storage_date' AS stored"
+        " FROM outbox WHERE topic = 'invoice.fetched'"
     )
     sim0, db0 = anchor
     out = []
     for r in rows:
-        d = json.loads(r["d"]) if isinstance(r["d"], str) else r["d"]
         at = sim0 + (r["created_at"] - db0) * speed
-        stored = datetime.fromisoformat(d["permanent_storage_date"])
-        out.append([d["company_nip"], d["ksef_number"], stored, (at - stored).total_seconds() / 60])
+        stored = datetime.fromisoformat(r["stored"])
+        out.append([r["nip"], r["number"], stored, (at - stored).total_seconds() / 60])
     return out
 
 
 async def gateway(args: argparse.Namespace) -> dict[str, Any]:
-    sim = gwb.start_simulator(args)
+    # Arrivals start only after the warm-up (as on the naive side, after its setup).
+    sim = gwb.start_simulator(argparse.Namespace(**{**vars(args), "per_hour": 0.0}))
     dsn = await create_database(DEFINITION.migrations)
     key = ec.generate_private_key(ec.SECP256R1()).public_key()
     with tempfile.NamedTemporaryFile(suffix=".pem") as key_file:
@@ -71,16 +76,31 @@ async def gateway(args: argparse.Namespace) -> dict[str, Any]:
                 )
                 nips = [c["nip"] for c in (await http.get(f"{base}/admin/companies")).json()]
             gw = Gateway.build(pool, settings, ScaledClock(args.speed, start))
+            requests = gateway_sampler.RequestCounter(gw)
             await gwb.connect_companies(gw, nips, start - timedelta(minutes=1))
-            anchor = (gw.clock.now(), await pool.fetchval("SELECT clock_timestamp()"))
-            cpu0, sim_cpu0 = gwb.own_cpu(), gwb.cpu_seconds(sim.pid)
             task = asyncio.create_task(Scheduler(gw).run())
+            warm_up = await gateway_sampler.warm_up(gw, args.warm_up_timeout)
+            # Setup and first logins done with no invoices: the measured time starts now.
+            await gwb.start_arrivals(args)
+            anchor = (gw.clock.now(), await pool.fetchval("SELECT clock_timestamp()"))
+            too_many0 = await pool.fetchval("SELECT coalesce(sum(too_many), 0) FROM rate_blocks")
+            sampler = gateway_sampler.Sampler(gw, sim.pid, args.sample_every)
+            await sampler.start()
+            requests.counting = True
+            sampling = asyncio.create_task(sampler.run())
             await asyncio.sleep(args.hours * 3600 / args.speed)
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-            cpu, sim_cpu = gwb.own_cpu() - cpu0, gwb.cpu_seconds(sim.pid) - sim_cpu0
+            requests.counting = False
+            last = await sampler.sample()
+            sampling.cancel()
             end = gw.clock.now()
-            result = await gwb.measure(gw, pool, anchor)
+            too_many = await pool.fetchval("SELECT coalesce(sum(too_many), 0) FROM rate_blocks")
+            rounds = await pool.fetchval(
+                "SELECT count(*) FROM outbox WHERE topic = 'ksef.sync.completed'"
+                " AND created_at >= $1",
+                anchor[1],
+            )
             rows = await fetched_rows(pool, anchor, args.speed)
             await gw.aclose()
             truth = await asyncio.to_thread(naive.full_list, args.port, start.isoformat())
@@ -94,18 +114,25 @@ async def gateway(args: argparse.Namespace) -> dict[str, Any]:
     fresh = [f for *_, f in rows]
     return {
         "invoices_fetched": len(rows),
-        "ksef_requests": result["ksef_requests"],
-        "requests_per_invoice": result["requests_per_invoice"],
-        "requests_by_group": result["requests_by_group"],
+        "ksef_requests": sum(requests.by_group.values()),
+        "requests_per_invoice": round(sum(requests.by_group.values()) / len(rows), 3)
+        if rows
+        else None,
+        "requests_by_group": dict(requests.by_group),
         "freshness_simulated_minutes_p50": round(statistics.median(fresh), 2) if fresh else None,
         "freshness_simulated_minutes_p99": naive.percentile(fresh, 0.99),
-        "http_429_received": result["http_429_received"],
+        "http_429_received": too_many - too_many0,
         **naive.compare(mine, truth, cut),
-        "client_cpu_seconds": round(cpu, 2),
-        "client_cpu_share_of_one_core": round(cpu / (args.hours * 3600 / args.speed), 3),
-        "simulator_cpu_seconds": round(sim_cpu, 2),
-        "sync_rounds": result["sync_rounds"],
+        "client_cpu_seconds": last["gateway_cpu_s"],
+        "client_cpu_share_of_one_core": round(last["gateway_cpu_s"] / last["wall_s"], 3),
+        "postgres_cpu_seconds": last["postgres_cpu_s"],
+        "simulator_cpu_seconds": last["simulator_cpu_s"],
+        "simulator_rss_mb_at_end": last["simulator_rss_mb"],
+        "backlog_at_end": {k: last[k] for k in gateway_sampler.BACKLOG_KEYS},
+        "sync_rounds": rounds,
+        "warm_up_wall_seconds": warm_up,
         "scheduler_concurrency": args.concurrency,
+        "timeline": sampler.timeline,
     }
 
 
@@ -117,11 +144,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             str(args.hours), "--threads", str(args.threads), "--port", str(args.port + 1),
             "--out", out.name,
         ]  # fmt: skip
-        proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.DEVNULL)
+        proc = None
+        if not args.no_naive:
+            proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.DEVNULL)
         gw = await gateway(args)
-        if await proc.wait() != 0:
-            raise SystemExit("the naive benchmark failed")
-        sdk = json.loads(await asyncio.to_thread(Path(out.name).read_text))
+        sdk = None
+        if proc is not None:
+            if await proc.wait() != 0:
+                raise SystemExit("the naive benchmark failed")
+            sdk = json.loads(await asyncio.to_thread(Path(out.name).read_text))
     return {
         "benchmark": "ksef_gateway_vs_naive",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -146,6 +177,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=59394)
+    parser.add_argument("--sample-every", type=float, default=30.0, help="wall seconds")
+    parser.add_argument("--warm-up-timeout", type=float, default=1200.0, help="wall seconds")
+    parser.add_argument("--no-naive", action="store_true", help="the gateway side only")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     wall0 = time.time()

@@ -133,9 +133,14 @@ class SimClock:
         self.wall0 = time.time()
         clock = admin(port, "clock")
         self.sim0, self.speed = datetime.fromisoformat(clock["now"]), clock["speed"]
+        self.deadline: float | None = None  # wall time when the measured loop ends
 
     def now(self) -> datetime:
         return self.sim0 + timedelta(seconds=(time.time() - self.wall0) * self.speed)
+
+
+class TimeUp(Exception):
+    """The measured time ended during a Retry-After sleep (KSeF blocks for up to an hour)."""
 
 
 def patiently(call: Any, clock: SimClock) -> Any:
@@ -146,14 +151,37 @@ def patiently(call: Any, clock: SimClock) -> Any:
         try:
             return call()
         except KsefRateLimitError as exc:
-            time.sleep((exc.retry_after or 1) / clock.speed)
+            wait = (exc.retry_after or 1) / clock.speed
+            if clock.deadline is not None and time.time() + wait > clock.deadline:
+                time.sleep(max(0.0, clock.deadline - time.time()))
+                raise TimeUp from exc
+            time.sleep(wait)
+
+
+_pairs: dict[str, Any] = {}
 
 
 def sdk_session(port: int) -> Any:
     sys.path.insert(0, str(DRIVER))
     import driver  # the simulator's SDK test driver: loopback resolution, self-signed certs
+    from bench_certs import ec_self_signed
 
+    def ec_pair(nip: str) -> Any:
+        """One EC P-256 certificate per NIP instead of a new RSA key per login: 2,000 logins
+        (setup and the final full list, not the measured loop) would cost minutes of CPU."""
+        if nip not in _pairs:
+            _pairs[nip] = driver.XadesKeyPair(*ec_self_signed(nip))
+        return _pairs[nip]
+
+    driver.self_signed = ec_pair
     return driver.Session(f"http://{HOST}:{port}/v2"), driver
+
+
+def in_parallel(fn: Any, items: list[Any], threads: int) -> list[Any]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(fn, items))
 
 
 def listing(s: Any, clock: SimClock, token: str, subject: str, flt: dict[str, str]) -> list[Any]:
@@ -220,13 +248,15 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     nips = [c["nip"] for c in admin(args.port, "companies")]
     cert, kid = s.public_key("KsefTokenEncryption")
     states = {nip: {"cert": cert, "kid": kid, "stored": set(), "fetched": []} for nip in nips}
-    for nip in nips:  # setup, not measured: one KSeF token per company, as an integrator keeps
-        states[nip]["token"] = make_token(s, clock, nip)
+    # Setup, not measured: one KSeF token per company, as an integrator keeps.
+    tokens = in_parallel(lambda nip: make_token(s, clock, nip), nips, args.threads)
+    for nip, token in zip(nips, tokens, strict=True):
+        states[nip]["token"] = token
     admin(args.port, "arrivals", {"perCompanyPerHour": args.per_hour})
     start = clock.now()
     for state in states.values():
         state["since"] = start - timedelta(minutes=1)
-    end_wall = time.time() + args.hours * 3600 / args.speed
+    end_wall = clock.deadline = time.time() + args.hours * 3600 / args.speed
     cpu0, meter.on = time.process_time(), True
     errors: Counter[str] = Counter()
 
@@ -240,7 +270,8 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
                     company_round(s, clock, nip, states[nip])
                 except Exception as exc:  # an integrator logs it and goes on with the next
                     errors[f"{type(exc).__name__}: {str(exc)[:120]}"] += 1
-            time.sleep(max(0.0, round_start + INTERVAL / args.speed - time.time()))
+            next_round = min(round_start + INTERVAL / args.speed, end_wall)
+            time.sleep(max(0.0, next_round - time.time()))
 
     threads = [
         threading.Thread(target=loop, args=(nips[i :: args.threads],)) for i in range(args.threads)
@@ -267,16 +298,17 @@ def truth(args: argparse.Namespace) -> list[list[str]]:
     s, _ = sdk_session(args.port)
     clock = SimClock(args.port)
     flt = {"type": "PermanentStorage", "from": args.since, "size": 250}
-    rows = []
-    for company in admin(args.port, "companies"):
-        nip = company["nip"]
-        token = patiently(lambda nip=nip: s.login_xades(nip), clock)
-        for subject in SUBJECTS:
-            rows += [
-                [nip, i.ksef_number, i.permanent_storage_date]
-                for i in listing(s, clock, token, subject, flt)
-            ]
-    return rows
+
+    def company(nip: str) -> list[list[str]]:
+        token = patiently(lambda: s.login_xades(nip), clock)
+        return [
+            [nip, i.ksef_number, i.permanent_storage_date]
+            for subject in SUBJECTS
+            for i in listing(s, clock, token, subject, flt)
+        ]
+
+    nips = [c["nip"] for c in admin(args.port, "companies")]
+    return [row for rows in in_parallel(company, nips, 8) for row in rows]
 
 
 # ---- the orchestrator (runs in the workspace venv) --------------------------------------------

@@ -11,23 +11,14 @@ import pytest
 from invoice_fixtures import Tenants
 
 from chassis.cli import build_app
-from chassis.testing import TokenFactory, create_database, drop_database, open_test_pool, seed_org
+from chassis.testing import TokenFactory, seed_org
 from invoices.config import Settings
 from invoices.main import DEFINITION
 
 
 @pytest.fixture
-async def dsn() -> AsyncIterator[str]:
-    dsn = await create_database(DEFINITION.migrations)
-    yield dsn
-    await drop_database(dsn)
-
-
-@pytest.fixture
-async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await open_test_pool(dsn)
-    yield pool
-    await pool.close()
+def service_migrations() -> Path | None:
+    return DEFINITION.migrations
 
 
 @pytest.fixture

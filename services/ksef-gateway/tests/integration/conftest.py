@@ -12,9 +12,6 @@ import pytest
 
 from chassis.cli import build_app
 from chassis.testing import (
-    create_database,
-    drop_database,
-    open_test_pool,
     seed_org,
     stack_env,
 )
@@ -32,17 +29,8 @@ def sim_url() -> str:
 
 
 @pytest.fixture
-async def dsn() -> AsyncIterator[str]:
-    dsn = await create_database(DEFINITION.migrations)
-    yield dsn
-    await drop_database(dsn)
-
-
-@pytest.fixture
-async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await open_test_pool(dsn)
-    yield pool
-    await pool.close()
+def service_migrations() -> Path | None:
+    return DEFINITION.migrations
 
 
 def settings_for(dsn: str, sim_url: str, key_file: Path, **extra: object) -> Settings:

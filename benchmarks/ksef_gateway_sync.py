@@ -26,6 +26,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -156,8 +159,25 @@ async def measure(
     }
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    sim = start_simulator(args)
+@dataclass
+class Bench:
+    gw: Gateway
+    pool: asyncpg.Pool
+    settings: Settings
+    sim: subprocess.Popen[bytes]
+    start: datetime  # the simulator's clock when the gateway was built
+    nips: list[str]
+
+
+@asynccontextmanager
+async def benchmark_gateway(
+    args: argparse.Namespace, sim_args: argparse.Namespace
+) -> AsyncIterator[Bench]:
+    """A simulator, a throwaway database and a gateway on the simulator's scaled clock.
+
+    The companies are not connected yet (callers decide what the request counter sees);
+    everything is torn down on exit."""
+    sim = start_simulator(sim_args)
     dsn = await create_database(DEFINITION.migrations)
     key = ec.generate_private_key(ec.SECP256R1()).public_key()
     with tempfile.NamedTemporaryFile(suffix=".pem") as key_file:
@@ -173,33 +193,41 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 )
                 nips = [c["nip"] for c in (await http.get(f"{base}/admin/companies")).json()]
             gw = Gateway.build(pool, settings, ScaledClock(args.speed, start))
-            from gateway_sampler import RequestCounter  # it imports this module
-
-            requests = RequestCounter(gw)
-            requests.counting = True
-            await connect_companies(gw, nips, start - timedelta(minutes=1))
-            # Arrivals are generated lazily, so none exist yet: restarting the stream now keeps
-            # the (long, at 2,000 companies) setup out of the measured time and freshness.
-            await start_arrivals(args)
-            anchor = (gw.clock.now(), await pool.fetchval("SELECT clock_timestamp()"))
-            cpu0, sim_cpu0, wall0 = own_cpu(), cpu_seconds(sim.pid), time.time()
-            task = asyncio.create_task(Scheduler(gw).run())
-            await asyncio.sleep(args.minutes * 60)
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            cpu, sim_cpu, wall = own_cpu() - cpu0, cpu_seconds(sim.pid) - sim_cpu0, time.time()
-            result = await measure(gw, pool, anchor)
-            # rate_events are pruned after a simulated hour: count at the client instead.
-            total = sum(requests.by_group.values())
-            result["ksef_requests"], result["requests_by_group"] = total, dict(requests.by_group)
-            fetched = result["invoices_fetched"]
-            result["requests_per_invoice"] = round(total / fetched, 3) if fetched else None
-            await gw.aclose()
+            try:
+                yield Bench(gw, pool, settings, sim, start, nips)
+            finally:
+                await gw.aclose()
         finally:
             await pool.close()
             await drop_database(dsn)
             sim.terminate()
             sim.wait(10)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    from gateway_sampler import RequestCounter  # it imports this module
+
+    async with benchmark_gateway(args, args) as b:
+        gw, pool, settings = b.gw, b.pool, b.settings
+        requests = RequestCounter(gw)
+        requests.counting = True
+        await connect_companies(gw, b.nips, b.start - timedelta(minutes=1))
+        # Arrivals are generated lazily, so none exist yet: restarting the stream now keeps
+        # the (long, at 2,000 companies) setup out of the measured time and freshness.
+        await start_arrivals(args)
+        anchor = (gw.clock.now(), await pool.fetchval("SELECT clock_timestamp()"))
+        cpu0, sim_cpu0, wall0 = own_cpu(), cpu_seconds(b.sim.pid), time.time()
+        task = asyncio.create_task(Scheduler(gw).run())
+        await asyncio.sleep(args.minutes * 60)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        cpu, sim_cpu, wall = own_cpu() - cpu0, cpu_seconds(b.sim.pid) - sim_cpu0, time.time()
+        result = await measure(gw, pool, anchor)
+        # rate_events are pruned after a simulated hour: count at the client instead.
+        total = sum(requests.by_group.values())
+        result["ksef_requests"], result["requests_by_group"] = total, dict(requests.by_group)
+        fetched = result["invoices_fetched"]
+        result["requests_per_invoice"] = round(total / fetched, 3) if fetched else None
     simulated_hours = (wall - wall0) * args.speed / 3600
     return {
         "benchmark": "ksef_gateway_sync",

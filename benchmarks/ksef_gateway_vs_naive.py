@@ -25,17 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import gateway_sampler
-import httpx
 import ksef_gateway_sync as gwb
 import naive_sdk_sync as naive
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from chassis.db import open_pool
-from chassis.testing import create_database, drop_database
-from ksef_gateway.clock import ScaledClock
-from ksef_gateway.gateway import Gateway
-from ksef_gateway.main import DEFINITION
 from ksef_gateway.scheduler import Scheduler
 
 RESULTS = Path(__file__).parent / "results" / "ksef_gateway_vs_naive.json"
@@ -60,55 +52,35 @@ async def fetched_rows(pool: Any, anchor: tuple[datetime, datetime], speed: floa
 
 async def gateway(args: argparse.Namespace) -> dict[str, Any]:
     # Arrivals start only after the warm-up (as on the naive side, after its setup).
-    sim = gwb.start_simulator(argparse.Namespace(**{**vars(args), "per_hour": 0.0}))
-    dsn = await create_database(DEFINITION.migrations)
-    key = ec.generate_private_key(ec.SECP256R1()).public_key()
-    with tempfile.NamedTemporaryFile(suffix=".pem") as key_file:
-        key_file.write(key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
-        key_file.flush()
-        settings = gwb.settings_for(dsn, args, Path(key_file.name))
-        pool = await open_pool(dsn, min_size=2, max_size=settings.db_pool_max, connect_timeout=15)
-        try:
-            async with httpx.AsyncClient() as http:
-                base = f"http://127.0.0.1:{args.port}"
-                start = datetime.fromisoformat(
-                    (await http.get(f"{base}/admin/clock")).json()["now"]
-                )
-                nips = [c["nip"] for c in (await http.get(f"{base}/admin/companies")).json()]
-            gw = Gateway.build(pool, settings, ScaledClock(args.speed, start))
-            requests = gateway_sampler.RequestCounter(gw)
-            await gwb.connect_companies(gw, nips, start - timedelta(minutes=1))
-            task = asyncio.create_task(Scheduler(gw).run())
-            warm_up = await gateway_sampler.warm_up(gw, args.warm_up_timeout)
-            # Setup and first logins done with no invoices: the measured time starts now.
-            await gwb.start_arrivals(args)
-            anchor = (gw.clock.now(), await pool.fetchval("SELECT clock_timestamp()"))
-            too_many0 = await pool.fetchval("SELECT coalesce(sum(too_many), 0) FROM rate_blocks")
-            sampler = gateway_sampler.Sampler(gw, sim.pid, args.sample_every)
-            await sampler.start()
-            requests.counting = True
-            sampling = asyncio.create_task(sampler.run())
-            await asyncio.sleep(args.hours * 3600 / args.speed)
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            requests.counting = False
-            last = await sampler.sample()
-            sampling.cancel()
-            end = gw.clock.now()
-            too_many = await pool.fetchval("SELECT coalesce(sum(too_many), 0) FROM rate_blocks")
-            rounds = await pool.fetchval(
-                "SELECT count(*) FROM outbox WHERE topic = 'ksef.sync.completed'"
-                " AND created_at >= $1",
-                anchor[1],
-            )
-            rows = await fetched_rows(pool, anchor, args.speed)
-            await gw.aclose()
-            truth = await asyncio.to_thread(naive.full_list, args.port, start.isoformat())
-        finally:
-            await pool.close()
-            await drop_database(dsn)
-            sim.terminate()
-            sim.wait(10)
+    no_arrivals = argparse.Namespace(**{**vars(args), "per_hour": 0.0})
+    async with gwb.benchmark_gateway(args, no_arrivals) as b:
+        gw, pool, start = b.gw, b.pool, b.start
+        requests = gateway_sampler.RequestCounter(gw)
+        await gwb.connect_companies(gw, b.nips, start - timedelta(minutes=1))
+        task = asyncio.create_task(Scheduler(gw).run())
+        warm_up = await gateway_sampler.warm_up(gw, args.warm_up_timeout)
+        # Setup and first logins done with no invoices: the measured time starts now.
+        await gwb.start_arrivals(args)
+        anchor = (gw.clock.now(), await pool.fetchval("SELECT clock_timestamp()"))
+        too_many0 = await pool.fetchval("SELECT coalesce(sum(too_many), 0) FROM rate_blocks")
+        sampler = gateway_sampler.Sampler(gw, b.sim.pid, args.sample_every)
+        await sampler.start()
+        requests.counting = True
+        sampling = asyncio.create_task(sampler.run())
+        await asyncio.sleep(args.hours * 3600 / args.speed)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        requests.counting = False
+        last = await sampler.sample()
+        sampling.cancel()
+        end = gw.clock.now()
+        too_many = await pool.fetchval("SELECT coalesce(sum(too_many), 0) FROM rate_blocks")
+        rounds = await pool.fetchval(
+            "SELECT count(*) FROM outbox WHERE topic = 'ksef.sync.completed' AND created_at >= $1",
+            anchor[1],
+        )
+        rows = await fetched_rows(pool, anchor, args.speed)
+        truth = await asyncio.to_thread(naive.full_list, args.port, start.isoformat())
     cut = (end - timedelta(seconds=2 * naive.INTERVAL)).isoformat()
     mine = [[n, k, s.isoformat()] for n, k, s, _ in rows]
     fresh = [f for *_, f in rows]
